@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the vfio-ap-ref KUnit suites with the kernel's own kunit.py.
+#
+# The build directory is keyed by kernel tree, arch and kunitconfig, so
+# each config is built once and then rebuilt incrementally. When neither
+# the kunitconfig nor any file under driver/ or kunit/ changed since the
+# last successful build, the build is skipped ("kunit.py exec").
+#
+# Environment: ARCH (um or s390), KVER, KDIR, KUNITCONFIG, KUNIT_EXTRA
+# (extra kunit.py arguments, e.g. --kconfig_add), JOBS.
+# Prints the kunit.py output and, last, "kunit: N passed, N failed".
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ARCH=${ARCH:-um}
+JOBS=${JOBS:-$(nproc)}
+KUNITCONFIG=${KUNITCONFIG:-$PROJ/kunit/.kunitconfig}
+KUNIT_EXTRA=${KUNIT_EXTRA:-}
+need python3 make gcc flex bison bc
+archargs=(--arch="$ARCH")
+case "$ARCH" in
+um) ;;
+s390)
+	need s390x-linux-gnu-gcc qemu-system-s390x
+	archargs+=(--cross_compile=s390x-linux-gnu-)
+	;;
+*) die "ARCH=$ARCH is not supported (um or s390)" ;;
+esac
+[ -f "$KUNITCONFIG" ] || die "no kunitconfig at $KUNITCONFIG"
+
+tree=$("$PROJ/tools/testing/prepare-tree.sh")
+key=$({ echo "$ARCH $KUNIT_EXTRA"; cat "$KUNITCONFIG"; } | short_hash)
+build=$CACHE/build/$(basename "$tree")/kunit-$ARCH-$key
+mkdir -p "$build"
+stamp=$({ echo "$ARCH $KUNIT_EXTRA"; cat "$KUNITCONFIG";
+	  cd "$PROJ" && find driver kunit -type f | LC_ALL=C sort |
+	  xargs sha256sum; } | short_hash)
+
+cmd=run
+buildargs=(--kunitconfig="$KUNITCONFIG" --jobs="$JOBS")
+if [ -f "$build/.vfio_ap_ref_stamp" ] &&
+   [ "$(cat "$build/.vfio_ap_ref_stamp")" = "$stamp" ]; then
+	cmd=exec
+	buildargs=()
+fi
+
+log=$build/kunit.log
+echo "  KUNIT $cmd ARCH=$ARCH $(basename "$tree") -> $build" >&2
+set +e
+(cd "$tree" && python3 tools/testing/kunit/kunit.py "$cmd" \
+	--build_dir="$build" "${archargs[@]}" "${buildargs[@]}" \
+	--timeout=600 $KUNIT_EXTRA) 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+# kunit.py exits 0 or 1 only; read its own summary to tell "no tests ran"
+# and build failures apart from test failures.
+summary=$(grep -E 'Testing complete\. Ran [0-9]+ tests' "$log" | tail -n 1 || true)
+if [ -z "$summary" ]; then
+	rm -f "$build/.vfio_ap_ref_stamp"
+	DIE_RC=3 die "kunit.py produced no test summary (build or boot failed); see $log"
+fi
+total=$(sed -E 's/.*Ran ([0-9]+) tests.*/\1/' <<<"$summary")
+passed=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
+passed=${passed:-0}
+failed=$((total - passed))
+for suite in ap_matrix vfio_ap_ref_glue; do
+	grep -qE "\[(PASSED|FAILED|CRASHED|SKIPPED)\] $suite =" "$log" ||
+		{ echo "kunit: suite $suite did not run" >&2; failed=$((failed + 1)); }
+done
+[ "$cmd" = run ] && echo "$stamp" >"$build/.vfio_ap_ref_stamp"
+echo "kunit($ARCH, $(basename "$tree")): $passed passed, $failed failed"
+[ "$rc" = 0 ] && [ "$failed" = 0 ]

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for the vfio-ap-ref runners. Sourced, never executed.
+
+PROJ=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+CACHE=${VFIO_AP_REF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vfio-ap-ref}
+KVER=${KVER:-6.12}
+
+die() {
+	echo "error: $*" >&2
+	exit "${DIE_RC:-3}"
+}
+
+need() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 ||
+			die "'$t' not found; run 'make deps' (or install it) first"
+	done
+}
+
+short_hash() {
+	sha256sum | cut -c1-12
+}
+
+# base_tree: print the unmodified kernel tree to build against, extracting
+# the Debian tarball once into the cache when no KDIR was given.
+base_tree() {
+	if [ -n "${KDIR:-}" ]; then
+		[ -f "$KDIR/Makefile" ] && [ -d "$KDIR/drivers" ] ||
+			die "KDIR=$KDIR is not a kernel source tree"
+		[ -f "$KDIR/tools/testing/kunit/kunit.py" ] ||
+			die "KDIR=$KDIR has no tools/testing/kunit/kunit.py"
+		(cd "$KDIR" && pwd)
+		return
+	fi
+	local src=$CACHE/src/linux-source-$KVER
+	local tarball=/usr/src/linux-source-$KVER.tar.xz
+	if [ ! -f "$src/.extracted" ]; then
+		[ -f "$tarball" ] ||
+			die "$tarball is missing; run 'make deps' (package linux-source-$KVER)"
+		need tar xz
+		echo "  EXTRACT $tarball -> $src" >&2
+		rm -rf "$src" "$src.tmp"
+		mkdir -p "$src.tmp"
+		tar -xJf "$tarball" -C "$src.tmp" || die "cannot extract $tarball"
+		mv "$src.tmp/linux-source-$KVER" "$src"
+		rmdir "$src.tmp"
+		touch "$src/.extracted"
+	fi
+	echo "$src"
+}
