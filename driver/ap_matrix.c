@@ -12,7 +12,6 @@
 #include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/types.h>
-#include <kunit/visibility.h>
 
 #include "ap_matrix.h"
 
@@ -41,7 +40,7 @@ int ap_matrix_parse_id(const char *buf, unsigned long max, unsigned long *id)
 	*id = v;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_parse_id);
+EXPORT_SYMBOL_GPL(ap_matrix_parse_id);
 
 /**
  * ap_matrix_init_limits() - set the largest valid ids of a matrix
@@ -60,7 +59,7 @@ void ap_matrix_init_limits(struct ap_matrix *m, bool apxa, unsigned long na,
 	m->aqm_max = apxa ? nd : AP_MATRIX_AQM_MAX_NOAPXA;
 	m->adm_max = apxa ? nd : AP_MATRIX_AQM_MAX_NOAPXA;
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_init_limits);
+EXPORT_SYMBOL_GPL(ap_matrix_init_limits);
 
 /**
  * ap_matrix_apqns_intersect() - do two APQN sets (apm x aqm) overlap?
@@ -96,7 +95,7 @@ bool ap_matrix_apqns_intersect(const unsigned long *apm1,
 		bitmap_copy(aqm_out, aqm, AP_MATRIX_BITS);
 	return true;
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_apqns_intersect);
+EXPORT_SYMBOL_GPL(ap_matrix_apqns_intersect);
 
 /**
  * ap_matrix_check_sharing() - may @assignee hold its APQNs next to @other?
@@ -117,7 +116,7 @@ int ap_matrix_check_sharing(const struct ap_matrix *assignee,
 		return -EADDRINUSE;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_check_sharing);
+EXPORT_SYMBOL_GPL(ap_matrix_check_sharing);
 
 /**
  * ap_matrix_check_reserved() - does @m use APQNs reserved for the host?
@@ -142,7 +141,7 @@ int ap_matrix_check_reserved(const struct ap_matrix *m,
 		return -EADDRNOTAVAIL;
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_check_reserved);
+EXPORT_SYMBOL_GPL(ap_matrix_check_reserved);
 
 /**
  * ap_matrix_filter() - compute the adapters and domains a guest may get
@@ -189,7 +188,7 @@ bool ap_matrix_filter(const struct ap_matrix *matrix,
 	return !bitmap_equal(prev_apm, shadow->apm, AP_MATRIX_BITS) ||
 	       !bitmap_equal(prev_aqm, shadow->aqm, AP_MATRIX_BITS);
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_filter);
+EXPORT_SYMBOL_GPL(ap_matrix_filter);
 
 /**
  * ap_matrix_filter_cdoms() - compute the control domains a guest may get
@@ -209,7 +208,7 @@ bool ap_matrix_filter_cdoms(const struct ap_matrix *matrix,
 	bitmap_and(shadow->adm, matrix->adm, host->adm, AP_MATRIX_BITS);
 	return !bitmap_equal(prev_adm, shadow->adm, AP_MATRIX_BITS);
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_filter_cdoms);
+EXPORT_SYMBOL_GPL(ap_matrix_filter_cdoms);
 
 /**
  * ap_matrix_config_diff() - what a host configuration change added/removed
@@ -245,7 +244,7 @@ bool ap_matrix_config_diff(const struct ap_matrix *old_cfg,
 				 AP_MATRIX_BITS);
 	return changed;
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_config_diff);
+EXPORT_SYMBOL_GPL(ap_matrix_config_diff);
 
 /**
  * ap_matrix_filter_card_types() - drop adapters vfio_ap cannot pass through
@@ -273,7 +272,7 @@ void ap_matrix_filter_card_types(unsigned long *apm, const unsigned long *aqm,
 		}
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_filter_card_types);
+EXPORT_SYMBOL_GPL(ap_matrix_filter_card_types);
 
 static char *put_hex(char *p, unsigned long v, int digits)
 {
@@ -342,7 +341,7 @@ size_t ap_matrix_format(const struct ap_matrix *m, char *buf, size_t size)
 	}
 	return len;
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_format);
+EXPORT_SYMBOL_GPL(ap_matrix_format);
 
 /**
  * ap_matrix_format_cdoms() - format the control domains attribute
@@ -370,7 +369,7 @@ size_t ap_matrix_format_cdoms(const struct ap_matrix *m, char *buf,
 	}
 	return len;
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_format_cdoms);
+EXPORT_SYMBOL_GPL(ap_matrix_format_cdoms);
 
 static int hex_val(char c)
 {
@@ -496,7 +495,7 @@ int ap_matrix_parse_mask(const char *str, const unsigned long *old,
 	bitmap_zero(newmap, bits);
 	return parse_hex_mask(str, newmap, bits);
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_parse_mask);
+EXPORT_SYMBOL_GPL(ap_matrix_parse_mask);
 
 /**
  * ap_matrix_mask_to_bytes() - store a mask in the architected byte layout
@@ -515,7 +514,7 @@ void ap_matrix_mask_to_bytes(const unsigned long *mask, u8 *out,
 		if (test_bit(i, mask))
 			out[i / 8] |= 0x80 >> (i % 8);
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_mask_to_bytes);
+EXPORT_SYMBOL_GPL(ap_matrix_mask_to_bytes);
 
 /**
  * ap_matrix_mask_from_bytes() - read a mask from the architected layout
@@ -533,7 +532,7 @@ void ap_matrix_mask_from_bytes(unsigned long *mask, const u8 *in,
 		if (in[i / 8] & (0x80 >> (i % 8)))
 			__set_bit(i, mask);
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_mask_from_bytes);
+EXPORT_SYMBOL_GPL(ap_matrix_mask_from_bytes);
 
 /**
  * ap_matrix_encode_apcb() - write the masks into a CRYCB
@@ -572,4 +571,4 @@ int ap_matrix_encode_apcb(enum ap_crycb_format fmt, const unsigned long *apm,
 	}
 	return -EINVAL;
 }
-EXPORT_SYMBOL_IF_KUNIT(ap_matrix_encode_apcb);
+EXPORT_SYMBOL_GPL(ap_matrix_encode_apcb);

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Simulated KVM guests, modelled on arch/s390/kvm (6.1): the CRYCB masks
+ * are written with kvm->lock held, and a vCPU's PQAP(AQIC) intercept
+ * calls the hook with pqap_hook_rwsem held for reading.
+ */
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "sim_internal.h"
+#include "sim_kvm.h"
+#include "sim_vfio.h"
+
+static LIST_HEAD(kvm_sim_list);
+static DEFINE_MUTEX(kvm_sim_list_lock);
+
+/**
+ * kvm_sim_get() - kvm_get_kvm(): take a reference
+ * @kvm: the guest; the caller already holds a reference
+ */
+void kvm_sim_get(struct kvm_sim *kvm)
+{
+	refcount_inc(&kvm->users_count);
+}
+EXPORT_SYMBOL_GPL(kvm_sim_get);
+
+/**
+ * kvm_sim_get_safe() - kvm_get_kvm_safe(): take a reference if alive
+ * @kvm: the guest
+ *
+ * Return: false if the guest is already being destroyed.
+ */
+bool kvm_sim_get_safe(struct kvm_sim *kvm)
+{
+	return refcount_inc_not_zero(&kvm->users_count);
+}
+EXPORT_SYMBOL_GPL(kvm_sim_get_safe);
+
+/**
+ * kvm_sim_put() - kvm_put_kvm(): drop a reference, freeing the guest last
+ * @kvm: the guest
+ */
+void kvm_sim_put(struct kvm_sim *kvm)
+{
+	if (!refcount_dec_and_test(&kvm->users_count))
+		return;
+	WARN_ON(kvm->arch.crypto.pqap_hook);
+	kfree(kvm->vcpus);
+	kfree(kvm);
+}
+EXPORT_SYMBOL_GPL(kvm_sim_put);
+
+/**
+ * kvm_sim_set_masks() - kvm_arch_crypto_set_masks()
+ * @kvm: the guest
+ * @apm: adapters
+ * @aqm: usage domains
+ * @adm: control domains
+ *
+ * Context: kvm->lock held, as the real function documents.
+ */
+void kvm_sim_set_masks(struct kvm_sim *kvm, const unsigned long *apm,
+		       const unsigned long *aqm, const unsigned long *adm)
+{
+	lockdep_assert_held(&kvm->lock);
+	spin_lock(&kvm->arch.crypto.crycb_lock);
+	ap_matrix_encode_apcb(kvm->arch.crypto.crycbd, apm, aqm, adm,
+			      kvm->arch.crypto.crycb);
+	spin_unlock(&kvm->arch.crypto.crycb_lock);
+}
+EXPORT_SYMBOL_GPL(kvm_sim_set_masks);
+
+/**
+ * kvm_sim_clear_masks() - kvm_arch_crypto_clear_masks()
+ * @kvm: the guest
+ *
+ * Context: kvm->lock held.
+ */
+void kvm_sim_clear_masks(struct kvm_sim *kvm)
+{
+	lockdep_assert_held(&kvm->lock);
+	spin_lock(&kvm->arch.crypto.crycb_lock);
+	memset(kvm->arch.crypto.crycb + AP_CRYCB_APCB0, 0, AP_CRYCB_APCB0_SIZE);
+	memset(kvm->arch.crypto.crycb + AP_CRYCB_APCB1, 0, AP_CRYCB_APCB1_SIZE);
+	spin_unlock(&kvm->arch.crypto.crycb_lock);
+}
+EXPORT_SYMBOL_GPL(kvm_sim_clear_masks);
+
+/**
+ * kvm_sim_read_crycb() - copy the CRYCB bytes as the guest sees them
+ * @kvm: the guest
+ * @out: AP_CRYCB_SIZE bytes
+ */
+void kvm_sim_read_crycb(struct kvm_sim *kvm, u8 *out)
+{
+	spin_lock(&kvm->arch.crypto.crycb_lock);
+	memcpy(out, kvm->arch.crypto.crycb, AP_CRYCB_SIZE);
+	spin_unlock(&kvm->arch.crypto.crycb_lock);
+}
+EXPORT_SYMBOL_GPL(kvm_sim_read_crycb);
+
+/**
+ * kvm_sim_pqap() - a vCPU intercepts PQAP(AQIC), as handle_pqap() in
+ * arch/s390/kvm/priv.c does
+ * @vcpu: the vCPU
+ * @apqn: APQN in general register 0
+ * @enable: set the IR bit (enable interrupts) or not
+ *
+ * Return: the hook's return value, or -EOPNOTSUPP without a hook.
+ */
+int kvm_sim_pqap(struct kvm_sim_vcpu *vcpu, int apqn, bool enable)
+{
+	struct kvm_sim *kvm = vcpu->kvm;
+	int ret = -EOPNOTSUPP;
+
+	vcpu->gprs[0] = apqn;
+	vcpu->gprs[1] = enable ? (1ULL << (63 - 16)) | 3 : 0;
+	if (!READ_ONCE(kvm->arch.crypto.pqap_hook))
+		return ret;
+	down_read(&kvm->arch.crypto.pqap_hook_rwsem);
+	if (kvm->arch.crypto.pqap_hook)
+		ret = (*kvm->arch.crypto.pqap_hook)(vcpu);
+	up_read(&kvm->arch.crypto.pqap_hook_rwsem);
+	vcpu->intercepts++;
+	return ret;
+}
+EXPORT_SYMBOL_GPL(kvm_sim_pqap);
+
+static u64 vcpu_rand(struct kvm_sim_vcpu *vcpu)
+{
+	u64 *s = &vcpu->seed;
+
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+/* Pick an APQN from the guest's APCB, as a guest driver would use. */
+static int vcpu_pick_apqn(struct kvm_sim_vcpu *vcpu)
+{
+	struct kvm_sim *kvm = vcpu->kvm;
+	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
+	unsigned int na, nd, off;
+	u8 *crycb;
+	u64 r = vcpu_rand(vcpu);
+	unsigned long apid, apqi;
+
+	crycb = kmalloc(AP_CRYCB_SIZE, GFP_KERNEL);
+	if (!crycb)
+		return r & 0xffff;
+	kvm_sim_read_crycb(kvm, crycb);
+	if (kvm->arch.crypto.crycbd == AP_CRYCB_FORMAT2) {
+		off = AP_CRYCB_APCB1;
+		ap_matrix_mask_from_bytes(apm, crycb + off, 32);
+		ap_matrix_mask_from_bytes(aqm, crycb + off + 0x20, 32);
+	} else {
+		off = AP_CRYCB_APCB0;
+		ap_matrix_mask_from_bytes(apm, crycb + off, 8);
+		ap_matrix_mask_from_bytes(aqm, crycb + off + 8, 2);
+	}
+	kfree(crycb);
+	na = bitmap_weight(apm, AP_MATRIX_BITS);
+	nd = bitmap_weight(aqm, AP_MATRIX_BITS);
+	if (!na || !nd)
+		return r & 0xffff;
+	apid = find_first_bit(apm, AP_MATRIX_BITS);
+	for (off = (r >> 16) % na; off; off--)
+		apid = find_next_bit(apm, AP_MATRIX_BITS, apid + 1);
+	apqi = find_first_bit(aqm, AP_MATRIX_BITS);
+	for (off = (r >> 32) % nd; off; off--)
+		apqi = find_next_bit(aqm, AP_MATRIX_BITS, apqi + 1);
+	return AP_MATRIX_APQN(apid, apqi);
+}
+
+static int vcpu_thread(void *data)
+{
+	struct kvm_sim_vcpu *vcpu = data;
+
+	while (!kthread_should_stop()) {
+		kvm_sim_pqap(vcpu, vcpu_pick_apqn(vcpu), vcpu_rand(vcpu) & 1);
+		if (vcpu->rate_hz)
+			usleep_range(USEC_PER_SEC / vcpu->rate_hz,
+				     USEC_PER_SEC / vcpu->rate_hz + 100);
+		else
+			cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * kvm_sim_start_vcpus() - start vCPU threads intercepting PQAP(AQIC)
+ * @kvm: the guest
+ * @nr: number of vCPUs, 1 to 64
+ * @rate_hz: intercepts per second per vCPU, 1 to 100000
+ *
+ * Running vCPUs are stopped first.
+ *
+ * Return: 0, -EINVAL for bad arguments, -ENOMEM, or the kthread error.
+ */
+int kvm_sim_start_vcpus(struct kvm_sim *kvm, int nr, unsigned int rate_hz)
+{
+	struct kvm_sim_vcpu *vcpus;
+	int i;
+
+	if (nr < 1 || nr > 64 || rate_hz < 1 || rate_hz > 100000)
+		return -EINVAL;
+	kvm_sim_stop_vcpus(kvm);
+	vcpus = kcalloc(nr, sizeof(*vcpus), GFP_KERNEL);
+	if (!vcpus)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		vcpus[i].kvm = kvm;
+		vcpus[i].id = i;
+		vcpus[i].rate_hz = rate_hz;
+		vcpus[i].seed = 0x9e3779b97f4a7c15ULL * (kvm->id * 64 + i + 1);
+		vcpus[i].task = kthread_run(vcpu_thread, &vcpus[i],
+					    "kvm_sim%d/vcpu%d", kvm->id, i);
+		if (IS_ERR(vcpus[i].task)) {
+			int ret = PTR_ERR(vcpus[i].task);
+
+			while (--i >= 0)
+				kthread_stop(vcpus[i].task);
+			kfree(vcpus);
+			return ret;
+		}
+	}
+	mutex_lock(&kvm_sim_list_lock);
+	kvm->vcpus = vcpus;
+	kvm->nr_vcpus = nr;
+	mutex_unlock(&kvm_sim_list_lock);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kvm_sim_start_vcpus);
+
+/**
+ * kvm_sim_stop_vcpus() - stop and free the vCPU threads of a guest
+ * @kvm: the guest
+ */
+void kvm_sim_stop_vcpus(struct kvm_sim *kvm)
+{
+	struct kvm_sim_vcpu *vcpus;
+	int i, nr;
+
+	mutex_lock(&kvm_sim_list_lock);
+	vcpus = kvm->vcpus;
+	nr = kvm->nr_vcpus;
+	kvm->vcpus = NULL;
+	kvm->nr_vcpus = 0;
+	mutex_unlock(&kvm_sim_list_lock);
+	for (i = 0; i < nr; i++)
+		kthread_stop(vcpus[i].task);
+	kfree(vcpus);
+}
+EXPORT_SYMBOL_GPL(kvm_sim_stop_vcpus);
+
+/**
+ * kvm_sim_intercepts() - PQAP intercepts handled by the running vCPUs
+ * @kvm: the guest
+ *
+ * Return: the sum over the vCPUs.
+ */
+unsigned long kvm_sim_intercepts(struct kvm_sim *kvm)
+{
+	unsigned long sum = 0;
+	int i;
+
+	mutex_lock(&kvm_sim_list_lock);
+	for (i = 0; i < kvm->nr_vcpus; i++)
+		sum += READ_ONCE(kvm->vcpus[i].intercepts);
+	mutex_unlock(&kvm_sim_list_lock);
+	return sum;
+}
+EXPORT_SYMBOL_GPL(kvm_sim_intercepts);
+
+/**
+ * kvm_sim_create() - create a guest, as opening /dev/kvm and KVM_CREATE_VM
+ * @id: guest number, 0 to 9999, unique among live guests
+ * @fmt: its CRYCB format
+ *
+ * The guest holds one reference, the "VM fd", dropped by kvm_sim_destroy().
+ *
+ * Return: the guest, or ERR_PTR(-EINVAL, -EEXIST or -ENOMEM).
+ */
+struct kvm_sim *kvm_sim_create(int id, enum ap_crycb_format fmt)
+{
+	struct kvm_sim *kvm, *other;
+
+	if (id < 0 || id > 9999 ||
+	    (fmt != AP_CRYCB_FORMAT0 && fmt != AP_CRYCB_FORMAT1 &&
+	     fmt != AP_CRYCB_FORMAT2))
+		return ERR_PTR(-EINVAL);
+	kvm = kzalloc(sizeof(*kvm), GFP_KERNEL);
+	if (!kvm)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&kvm->lock);
+	init_rwsem(&kvm->arch.crypto.pqap_hook_rwsem);
+	spin_lock_init(&kvm->arch.crypto.crycb_lock);
+	kvm->arch.crypto.crycbd = fmt;
+	refcount_set(&kvm->users_count, 1);
+	kvm->id = id;
+	mutex_init(&kvm->kv_lock);
+	INIT_LIST_HEAD(&kvm->vfio_groups);
+
+	mutex_lock(&kvm_sim_list_lock);
+	list_for_each_entry(other, &kvm_sim_list, node) {
+		if (other->id == id) {
+			mutex_unlock(&kvm_sim_list_lock);
+			kfree(kvm);
+			return ERR_PTR(-EEXIST);
+		}
+	}
+	list_add_tail(&kvm->node, &kvm_sim_list);
+	mutex_unlock(&kvm_sim_list_lock);
+	sim_debugfs_add_guest(kvm);
+	return kvm;
+}
+EXPORT_SYMBOL_GPL(kvm_sim_create);
+
+/**
+ * kvm_sim_find() - look a live guest up by number
+ * @id: guest number
+ *
+ * Return: the guest with a reference the caller must put, or NULL.
+ */
+struct kvm_sim *kvm_sim_find(int id)
+{
+	struct kvm_sim *kvm;
+
+	mutex_lock(&kvm_sim_list_lock);
+	list_for_each_entry(kvm, &kvm_sim_list, node) {
+		if (kvm->id == id && kvm_sim_get_safe(kvm)) {
+			mutex_unlock(&kvm_sim_list_lock);
+			return kvm;
+		}
+	}
+	mutex_unlock(&kvm_sim_list_lock);
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(kvm_sim_find);
+
+/**
+ * kvm_sim_destroy() - what QEMU's exit does to a guest
+ * @id: guest number
+ *
+ * The vCPUs stop, the kvm-vfio device is released under kvm->lock
+ * (unlinking every VFIO group) and the VM fd's reference is dropped. A
+ * VFIO device still open keeps the guest alive until it is closed.
+ *
+ * Return: 0 or -ENOENT.
+ */
+int kvm_sim_destroy(int id)
+{
+	struct kvm_sim *kvm;
+
+	mutex_lock(&kvm_sim_list_lock);
+	list_for_each_entry(kvm, &kvm_sim_list, node) {
+		if (kvm->id == id) {
+			list_del(&kvm->node);
+			mutex_unlock(&kvm_sim_list_lock);
+			sim_debugfs_remove_guest(kvm);
+			kvm_sim_stop_vcpus(kvm);
+			kvm_sim_vfio_release(kvm);
+			kvm_sim_put(kvm);
+			return 0;
+		}
+	}
+	mutex_unlock(&kvm_sim_list_lock);
+	return -ENOENT;
+}
+EXPORT_SYMBOL_GPL(kvm_sim_destroy);
+
+/**
+ * kvm_sim_exit() - destroy every live guest at module unload
+ */
+void kvm_sim_exit(void)
+{
+	struct kvm_sim *kvm;
+	int id;
+
+	for (;;) {
+		mutex_lock(&kvm_sim_list_lock);
+		kvm = list_first_entry_or_null(&kvm_sim_list, struct kvm_sim,
+					       node);
+		id = kvm ? kvm->id : -1;
+		mutex_unlock(&kvm_sim_list_lock);
+		if (!kvm)
+			break;
+		kvm_sim_destroy(id);
+	}
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Simulated KVM guests: kvm->lock, the PQAP hook and its rwsem, a
+ * refcount, a CRYCB in the architected byte layout and vCPU kthreads
+ * that intercept PQAP(AQIC).
+ */
+#ifndef _VFIO_AP_REF_SIM_KVM_H_
+#define _VFIO_AP_REF_SIM_KVM_H_
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include "ap_matrix.h"
+
+struct kvm_sim;
+struct kvm_sim_vcpu;
+struct dentry;
+
+/* Like crypto_hook in asm/kvm_host.h. */
+typedef int (*crypto_hook)(struct kvm_sim_vcpu *vcpu);
+
+/**
+ * struct kvm_sim_vcpu - a simulated vCPU thread
+ * @kvm: the guest
+ * @task: the kthread
+ * @id: vCPU number
+ * @rate_hz: PQAP(AQIC) intercepts per second, 0 for as fast as possible
+ * @gprs: general registers 0 (APQN) and 1 (AQIC control / status)
+ * @seed: PRNG state choosing APQNs
+ * @intercepts: number of PQAP intercepts handled
+ */
+struct kvm_sim_vcpu {
+	struct kvm_sim *kvm;
+	struct task_struct *task;
+	int id;
+	unsigned int rate_hz;
+	u64 gprs[2];
+	u64 seed;
+	unsigned long intercepts;
+};
+
+/**
+ * struct kvm_sim - a simulated KVM guest
+ * @lock: kvm->lock
+ * @arch: the s390 crypto state: pqap_hook_rwsem, pqap_hook, the CRYCB
+ *	format, the CRYCB bytes and the spinlock that keeps readers of the
+ *	bytes consistent
+ * @users_count: references; the guest is freed when the last goes
+ * @id: guest number, chosen at creation
+ * @node: entry in the list of live guests
+ * @kv_lock: the kvm-vfio device's lock (kv->lock)
+ * @vfio_groups: VFIO groups linked with KVM_DEV_VFIO_FILE_ADD
+ * @vcpus: the vCPU threads
+ * @nr_vcpus: number of vCPU threads
+ * @dir: debugfs directory
+ */
+struct kvm_sim {
+	struct mutex lock;
+	struct {
+		struct {
+			struct rw_semaphore pqap_hook_rwsem;
+			crypto_hook *pqap_hook;
+			enum ap_crycb_format crycbd;
+			spinlock_t crycb_lock;
+			u8 crycb[AP_CRYCB_SIZE];
+		} crypto;
+	} arch;
+	refcount_t users_count;
+	int id;
+	struct list_head node;
+	struct mutex kv_lock;
+	struct list_head vfio_groups;
+	struct kvm_sim_vcpu *vcpus;
+	int nr_vcpus;
+	struct dentry *dir;
+};
+
+void kvm_sim_get(struct kvm_sim *kvm);
+bool kvm_sim_get_safe(struct kvm_sim *kvm);
+void kvm_sim_put(struct kvm_sim *kvm);
+void kvm_sim_set_masks(struct kvm_sim *kvm, const unsigned long *apm,
+		       const unsigned long *aqm, const unsigned long *adm);
+void kvm_sim_clear_masks(struct kvm_sim *kvm);
+void kvm_sim_read_crycb(struct kvm_sim *kvm, u8 *out);
+
+/* Control interface, for debugfs and the KUnit glue tests. */
+struct kvm_sim *kvm_sim_create(int id, enum ap_crycb_format fmt);
+struct kvm_sim *kvm_sim_find(int id);
+int kvm_sim_destroy(int id);
+int kvm_sim_start_vcpus(struct kvm_sim *kvm, int nr, unsigned int rate_hz);
+void kvm_sim_stop_vcpus(struct kvm_sim *kvm);
+unsigned long kvm_sim_intercepts(struct kvm_sim *kvm);
+int kvm_sim_pqap(struct kvm_sim_vcpu *vcpu, int apqn, bool enable);
+
+#endif /* _VFIO_AP_REF_SIM_KVM_H_ */

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the vfio_ap reference driver glue, running against the
+ * simulated AP bus, KVM and VFIO built into the test kernel. With
+ * CONFIG_PROVE_LOCKING every test also fails if lockdep reported anything
+ * (a report turns debug_locks off).
+ */
+#include <kunit/test.h>
+#include <linux/debug_locks.h>
+#include <linux/delay.h>
+#include <linux/slab.h>
+
+#include "vfio_ap_private.h"
+
+#define UUID_A	"11111111-2222-3333-4444-555555555555"
+#define UUID_B	"66666666-7777-8888-9999-aaaaaaaaaaaa"
+#define GUEST	42
+
+struct glue_ctx {
+	struct ap_matrix_mdev *a, *b;
+	struct kvm_sim *kvm;
+	bool a_open, b_open;
+};
+
+static struct ap_matrix_mdev *glue_create(struct kunit *test, const char *uuid)
+{
+	struct ap_matrix_mdev *m;
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_create(uuid), 0);
+	m = vfio_ap_mdev_find(uuid);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	put_device(&m->dev);	/* the list keeps it until removal */
+	return m;
+}
+
+/* Host config: adapters 1, 2, 3 and domains 4, 5 and control domain 6. */
+static int glue_init(struct kunit *test)
+{
+	struct glue_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+
+	if (!ctx)
+		return -ENOMEM;
+	test->priv = ctx;
+	ap_sim_config_set('a', 1, true);
+	ap_sim_config_set('a', 2, true);
+	ap_sim_config_set('a', 3, true);
+	ap_sim_config_set('d', 4, true);
+	ap_sim_config_set('d', 5, true);
+	ap_sim_config_set('c', 6, true);
+	ap_sim_scan();
+	ctx->a = glue_create(test, UUID_A);
+	ctx->b = glue_create(test, UUID_B);
+	ctx->kvm = kvm_sim_create(GUEST, AP_CRYCB_FORMAT2);
+	if (IS_ERR(ctx->kvm))
+		return PTR_ERR(ctx->kvm);
+	return 0;
+}
+
+static void glue_exit(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+	unsigned long id;
+
+	if (ctx->a_open)
+		vfio_sim_close(&ctx->a->vdev);
+	if (ctx->b_open)
+		vfio_sim_close(&ctx->b->vdev);
+	kvm_sim_destroy(GUEST);
+	if (ctx->a)
+		vfio_ap_mdev_remove(ctx->a);
+	if (ctx->b)
+		vfio_ap_mdev_remove(ctx->b);
+	ap_sim_mask_store('a', "0x");
+	ap_sim_mask_store('q', "0x");
+	for (id = 0; id < AP_MATRIX_BITS; id++) {
+		ap_sim_config_set('a', id, false);
+		ap_sim_config_set('d', id, false);
+		ap_sim_config_set('c', id, false);
+		ap_sim_set_card_type(id, AP_MATRIX_CEX4);
+	}
+	ap_sim_scan();
+	/* Any lockdep report during the test turns debug_locks off. */
+	KUNIT_EXPECT_TRUE_MSG(test, debug_locks, "lockdep reported a problem");
+}
+
+/* Decode the guest's APCB (format 2) from the CRYCB bytes. */
+static void guest_apcb(struct kvm_sim *kvm, unsigned long *apm,
+		       unsigned long *aqm, unsigned long *adm)
+{
+	u8 crycb[AP_CRYCB_SIZE];
+
+	kvm_sim_read_crycb(kvm, crycb);
+	ap_matrix_mask_from_bytes(apm, crycb + AP_CRYCB_APCB1, 32);
+	ap_matrix_mask_from_bytes(aqm, crycb + AP_CRYCB_APCB1 + 0x20, 32);
+	ap_matrix_mask_from_bytes(adm, crycb + AP_CRYCB_APCB1 + 0x40, 32);
+}
+
+static void attach(struct kunit *test, struct glue_ctx *ctx)
+{
+	KUNIT_ASSERT_EQ(test, kvm_sim_vfio_add(ctx->kvm, ctx->a->name), 0);
+	KUNIT_ASSERT_EQ(test, vfio_sim_open(&ctx->a->vdev), 0);
+	ctx->a_open = true;
+}
+
+static void vfio_ap_ref_glue_test_assign_bind_attach_apcb(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
+	char buf[64];
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "0x2\n"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'c', "6"), 0);
+	/* Adapter 9 is not in the host config: assigned, not passed. */
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "9"), 0);
+	attach(test, ctx);
+
+	guest_apcb(ctx->kvm, apm, aqm, adm);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(apm, AP_MATRIX_BITS), 2U);
+	KUNIT_EXPECT_TRUE(test, test_bit(1, apm) && test_bit(2, apm));
+	KUNIT_EXPECT_EQ(test, bitmap_weight(aqm, AP_MATRIX_BITS), 1U);
+	KUNIT_EXPECT_TRUE(test, test_bit(4, aqm));
+	KUNIT_EXPECT_TRUE(test, test_bit(6, adm));
+
+	mutex_lock(&matrix_dev->mdevs_lock);
+	KUNIT_EXPECT_EQ(test, ap_matrix_format(&ctx->a->shadow_apcb, buf,
+					       sizeof(buf)), (size_t)16);
+	mutex_unlock(&matrix_dev->mdevs_lock);
+	KUNIT_EXPECT_EQ(test, memcmp(buf, "01.0004\n02.0004\n", 16), 0);
+}
+
+static void vfio_ap_ref_glue_test_assign_after_attach_hot_plugs(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "5"), 0);
+	attach(test, ctx);
+	guest_apcb(ctx->kvm, apm, aqm, adm);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(apm, AP_MATRIX_BITS));
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "3"), 0);
+	guest_apcb(ctx->kvm, apm, aqm, adm);
+	KUNIT_EXPECT_TRUE(test, test_bit(3, apm));
+	KUNIT_EXPECT_TRUE(test, test_bit(5, aqm));
+}
+
+struct bad_input {
+	const char *name;
+	char kind;
+	const char *in;
+	int ret;
+};
+
+static const struct bad_input bad_inputs[] = {
+	{ "adapter_empty", 'a', "", -EINVAL },
+	{ "adapter_whitespace", 'a', " ", -EINVAL },
+	{ "adapter_sign", 'a', "-1", -EINVAL },
+	{ "adapter_overflow", 'a', "18446744073709551616", -ERANGE },
+	{ "adapter_max_plus_one", 'a', "256", -ENODEV },
+	{ "adapter_trailing_garbage", 'a', "1x", -EINVAL },
+	{ "adapter_non_ascii", 'a', "\xff", -EINVAL },
+	{ "domain_max_plus_one", 'd', "0x100", -ENODEV },
+	{ "domain_garbage", 'd', "four", -EINVAL },
+	{ "cdom_max_plus_one", 'c', "256", -ENODEV },
+	{ "cdom_overflow", 'c', "99999999999999999999", -ERANGE },
+};
+
+static void bad_input_desc(const struct bad_input *b, char *desc)
+{
+	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bad_input, bad_inputs, bad_input_desc);
+
+static void vfio_ap_ref_glue_test_assign_bad_input_unchanged(struct kunit *test)
+{
+	const struct bad_input *b = test->param_value;
+	struct glue_ctx *ctx = test->priv;
+	struct ap_matrix *before = kunit_kzalloc(test, sizeof(*before),
+						 GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	mutex_lock(&matrix_dev->mdevs_lock);
+	*before = ctx->a->matrix;
+	mutex_unlock(&matrix_dev->mdevs_lock);
+
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->a, b->kind, b->in), b->ret);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_unassign(ctx->a, b->kind, b->in),
+			b->ret);
+	mutex_lock(&matrix_dev->mdevs_lock);
+	KUNIT_EXPECT_EQ(test, memcmp(before, &ctx->a->matrix, sizeof(*before)), 0);
+	mutex_unlock(&matrix_dev->mdevs_lock);
+}
+
+static void vfio_ap_ref_glue_test_assign_reserved_rolls_back(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+
+	/* 02.0004 reserved for the host: bit 2 of apmask, bit 4 of aqmask. */
+	KUNIT_ASSERT_EQ(test, ap_sim_mask_store('a', "0x20"), 0);
+	KUNIT_ASSERT_EQ(test, ap_sim_mask_store('q', "0x08"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "2"),
+			-EADDRNOTAVAIL);
+	mutex_lock(&matrix_dev->mdevs_lock);
+	KUNIT_EXPECT_FALSE(test, test_bit(2, ctx->a->matrix.apm));
+	KUNIT_EXPECT_TRUE(test, hash_empty(ctx->a->qtable.queues));
+	mutex_unlock(&matrix_dev->mdevs_lock);
+}
+
+static void vfio_ap_ref_glue_test_assign_shared_rolls_back(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->b, 'd', "4"), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->b, 'a', "1"),
+			-EADDRINUSE);
+	/* Control domains are never checked for sharing. */
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'c', "6"), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->b, 'c', "6"), 0);
+	mutex_lock(&matrix_dev->mdevs_lock);
+	KUNIT_EXPECT_FALSE(test, test_bit(1, ctx->b->matrix.apm));
+	KUNIT_EXPECT_TRUE(test, hash_empty(ctx->b->qtable.queues));
+	mutex_unlock(&matrix_dev->mdevs_lock);
+}
+
+static void vfio_ap_ref_glue_test_unassign_hot_unplugs(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "2"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'c', "6"), 0);
+	attach(test, ctx);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'a', "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'c', "6"), 0);
+	/* Not assigned: succeeds and changes nothing. */
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'a', "7"), 0);
+	guest_apcb(ctx->kvm, apm, aqm, adm);
+	KUNIT_EXPECT_FALSE(test, test_bit(1, apm));
+	KUNIT_EXPECT_TRUE(test, test_bit(2, apm));
+	KUNIT_EXPECT_FALSE(test, test_bit(6, adm));
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'd', "4"), 0);
+	guest_apcb(ctx->kvm, apm, aqm, adm);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(aqm, AP_MATRIX_BITS));
+}
+
+static void vfio_ap_ref_glue_test_reset_failure_filters_apid(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	attach(test, ctx);
+	/* Detach resets 01.0004, which fails; the next attach leaves it out. */
+	KUNIT_ASSERT_EQ(test, ap_sim_fail_next_reset(AP_MATRIX_APQN(1, 4),
+						     AP_RESPONSE_DECONFIGURED), 0);
+	vfio_sim_close(&ctx->a->vdev);
+	ctx->a_open = false;
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "2"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_sim_open(&ctx->a->vdev), 0);
+	ctx->a_open = true;
+	guest_apcb(ctx->kvm, apm, aqm, adm);
+	KUNIT_EXPECT_FALSE(test, test_bit(1, apm));
+	KUNIT_EXPECT_TRUE(test, test_bit(2, apm));
+}
+
+static void vfio_ap_ref_glue_test_in_use_makes_mask_ebusy(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+	DECLARE_BITMAP(mask, AP_MATRIX_BITS);
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	KUNIT_ASSERT_EQ(test, ap_sim_mask_store('q', "+4"), 0);
+	KUNIT_EXPECT_EQ(test, ap_sim_mask_store('a', "+1"), -EBUSY);
+	ap_sim_mask_get('a', mask);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(mask, AP_MATRIX_BITS));
+	/* Reserving an unused adapter works, and rebinds its queues. */
+	KUNIT_EXPECT_EQ(test, ap_sim_mask_store('a', "+3"), 0);
+	ap_sim_mask_get('a', mask);
+	KUNIT_EXPECT_TRUE(test, test_bit(3, mask));
+}
+
+static void vfio_ap_ref_glue_test_host_config_remove_and_add(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "7"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	attach(test, ctx);
+	ap_sim_config_set('a', 1, false);
+	ap_sim_scan();
+	guest_apcb(ctx->kvm, apm, aqm, adm);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(apm, AP_MATRIX_BITS));
+	/* Adapter 7 appears as a CEX3: dropped. Then as a CEX4: plugged. */
+	ap_sim_set_card_type(7, 8);
+	ap_sim_config_set('a', 7, true);
+	ap_sim_scan();
+	guest_apcb(ctx->kvm, apm, aqm, adm);
+	KUNIT_EXPECT_FALSE(test, test_bit(7, apm));
+	ap_sim_config_set('a', 7, false);
+	ap_sim_scan();
+	ap_sim_set_card_type(7, AP_MATRIX_CEX4);
+	ap_sim_config_set('a', 7, true);
+	ap_sim_scan();
+	guest_apcb(ctx->kvm, apm, aqm, adm);
+	KUNIT_EXPECT_TRUE(test, test_bit(7, apm));
+}
+
+static void vfio_ap_ref_glue_test_open_errors(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+
+	/* No guest linked to the group: -EINVAL, nothing held. */
+	KUNIT_EXPECT_EQ(test, vfio_sim_open(&ctx->a->vdev), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ctx->a->vdev.open_count, 0U);
+	attach(test, ctx);
+	/* A second mdev on the same guest: -EPERM, nothing left dangling. */
+	KUNIT_ASSERT_EQ(test, kvm_sim_vfio_add(ctx->kvm, ctx->b->name), 0);
+	KUNIT_EXPECT_EQ(test, vfio_sim_open(&ctx->b->vdev), -EPERM);
+	KUNIT_EXPECT_NULL(test, ctx->b->kvm);
+	/* The VM fd, the VFIO core and vfio_ap each hold one reference. */
+	KUNIT_EXPECT_EQ(test, refcount_read(&ctx->kvm->users_count), 3U);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->kvm->arch.crypto.pqap_hook,
+			    &ctx->a->pqap_hook);
+}
+
+static void vfio_ap_ref_glue_test_pqap_intercepts(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+	struct kvm_sim_vcpu vcpu = { .kvm = ctx->kvm };
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	KUNIT_EXPECT_EQ(test, kvm_sim_pqap(&vcpu, 0x0104, true), -EOPNOTSUPP);
+	attach(test, ctx);
+	KUNIT_EXPECT_EQ(test, kvm_sim_pqap(&vcpu, 0x0104, true), 0);
+	KUNIT_EXPECT_EQ(test, vcpu.gprs[1] >> 24, (u64)AP_RESPONSE_NORMAL);
+	KUNIT_EXPECT_EQ(test, kvm_sim_pqap(&vcpu, 0x0204, true), 0);
+	KUNIT_EXPECT_EQ(test, vcpu.gprs[1] >> 24, (u64)AP_RESPONSE_Q_NOT_AVAIL);
+	/* vCPU threads run against the attached guest. */
+	KUNIT_ASSERT_EQ(test, kvm_sim_start_vcpus(ctx->kvm, 2, 1000), 0);
+	msleep(50);
+	KUNIT_EXPECT_GT(test, kvm_sim_intercepts(ctx->kvm), 0UL);
+	kvm_sim_stop_vcpus(ctx->kvm);
+}
+
+static void vfio_ap_ref_glue_test_destroy_guest_while_open(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
+	attach(test, ctx);
+	KUNIT_ASSERT_EQ(test, kvm_sim_start_vcpus(ctx->kvm, 1, 10000), 0);
+	/* The open device keeps the guest alive until it is closed. */
+	KUNIT_EXPECT_EQ(test, kvm_sim_destroy(GUEST), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ctx->a->kvm, ctx->kvm);
+	vfio_sim_close(&ctx->a->vdev);
+	ctx->a_open = false;
+	KUNIT_EXPECT_NULL(test, ctx->a->kvm);
+}
+
+static void vfio_ap_ref_glue_test_create_errors(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_create(UUID_A), -EEXIST);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_create(UUID_A "\n\n"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_create(""), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_create("11111111-2222-3333-4444-55555555555x"),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&matrix_dev->available),
+			VFIO_AP_MAX_MDEVS - 2);
+}
+
+static struct kunit_case vfio_ap_ref_glue_test_cases[] = {
+	KUNIT_CASE(vfio_ap_ref_glue_test_assign_bind_attach_apcb),
+	KUNIT_CASE(vfio_ap_ref_glue_test_assign_after_attach_hot_plugs),
+	KUNIT_CASE_PARAM(vfio_ap_ref_glue_test_assign_bad_input_unchanged,
+			 bad_input_gen_params),
+	KUNIT_CASE(vfio_ap_ref_glue_test_assign_reserved_rolls_back),
+	KUNIT_CASE(vfio_ap_ref_glue_test_assign_shared_rolls_back),
+	KUNIT_CASE(vfio_ap_ref_glue_test_unassign_hot_unplugs),
+	KUNIT_CASE(vfio_ap_ref_glue_test_reset_failure_filters_apid),
+	KUNIT_CASE(vfio_ap_ref_glue_test_in_use_makes_mask_ebusy),
+	KUNIT_CASE(vfio_ap_ref_glue_test_host_config_remove_and_add),
+	KUNIT_CASE(vfio_ap_ref_glue_test_open_errors),
+	KUNIT_CASE(vfio_ap_ref_glue_test_pqap_intercepts),
+	KUNIT_CASE(vfio_ap_ref_glue_test_destroy_guest_while_open),
+	KUNIT_CASE(vfio_ap_ref_glue_test_create_errors),
+	{}
+};
+
+static struct kunit_suite vfio_ap_ref_glue_test_suite = {
+	.name = "vfio_ap_ref_glue",
+	.init = glue_init,
+	.exit = glue_exit,
+	.test_cases = vfio_ap_ref_glue_test_cases,
+};
+
+kunit_test_suite(vfio_ap_ref_glue_test_suite);
