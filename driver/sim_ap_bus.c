@@ -12,28 +12,21 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/version.h>
 
 #include "sim_ap_bus.h"
 #include "sim_internal.h"
 
-/* Driver-core callback signatures gained const over the 6.x series. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define AP_SIM_MATCH_CONST const
-#else
+/*
+ * The driver core's bus_type became const in 6.3 and match()'s
+ * device_driver in 6.11. driver/Makefile spells both for the tree it
+ * builds against (AP_SIM_BUS_TYPE is "const struct bus_type" from 6.3),
+ * so one source serves 6.1 and 6.12.
+ */
+#ifndef AP_SIM_MATCH_CONST
 #define AP_SIM_MATCH_CONST
 #endif
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-#define AP_SIM_BUS_CONST const
-#else
-#define AP_SIM_BUS_CONST
-#endif
 
-/**
- * ap_perms_mutex - guards ap_perms (apmask and aqmask)
- *
- * Named as in the real AP bus so that lockdep reports read the same.
- */
+/* Guards ap_perms; named as in the real AP bus, for lockdep's reports. */
 DEFINE_MUTEX(ap_perms_mutex);
 EXPORT_SYMBOL_GPL(ap_perms_mutex);
 
@@ -72,12 +65,12 @@ static ssize_t mask_show(char which, char *buf)
 	return sysfs_emit(buf, "0x%*phN\n", (int)sizeof(bytes), bytes);
 }
 
-static ssize_t apmask_show(AP_SIM_BUS_CONST struct bus_type *bus, char *buf)
+static ssize_t apmask_show(AP_SIM_BUS_TYPE *bus, char *buf)
 {
 	return mask_show('a', buf);
 }
 
-static ssize_t apmask_store(AP_SIM_BUS_CONST struct bus_type *bus, const char *buf,
+static ssize_t apmask_store(AP_SIM_BUS_TYPE *bus, const char *buf,
 			    size_t count)
 {
 	int ret = ap_sim_mask_store('a', buf);
@@ -86,12 +79,12 @@ static ssize_t apmask_store(AP_SIM_BUS_CONST struct bus_type *bus, const char *b
 }
 static BUS_ATTR_RW(apmask);
 
-static ssize_t aqmask_show(AP_SIM_BUS_CONST struct bus_type *bus, char *buf)
+static ssize_t aqmask_show(AP_SIM_BUS_TYPE *bus, char *buf)
 {
 	return mask_show('q', buf);
 }
 
-static ssize_t aqmask_store(AP_SIM_BUS_CONST struct bus_type *bus, const char *buf,
+static ssize_t aqmask_store(AP_SIM_BUS_TYPE *bus, const char *buf,
 			    size_t count)
 {
 	int ret = ap_sim_mask_store('q', buf);
@@ -107,7 +100,7 @@ static struct attribute *ap_sim_bus_attrs[] = {
 };
 ATTRIBUTE_GROUPS(ap_sim_bus);
 
-static struct bus_type ap_sim_bus_type = {
+static AP_SIM_BUS_TYPE ap_sim_bus_type = {
 	.name = "ap_sim",
 	.match = ap_sim_bus_match,
 	.probe = ap_sim_bus_probe,

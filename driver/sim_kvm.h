@@ -57,20 +57,20 @@ struct kvm_sim_vcpu {
  * @dir: debugfs directory
  */
 struct kvm_sim {
-	struct mutex lock;
+	struct mutex lock;		/* kvm->lock */
 	struct {
 		struct {
 			struct rw_semaphore pqap_hook_rwsem;
 			crypto_hook *pqap_hook;
 			enum ap_crycb_format crycbd;
-			spinlock_t crycb_lock;
+			spinlock_t crycb_lock;	/* CRYCB bytes */
 			u8 crycb[AP_CRYCB_SIZE];
 		} crypto;
 	} arch;
 	refcount_t users_count;
 	int id;
 	struct list_head node;
-	struct mutex kv_lock;
+	struct mutex kv_lock;		/* kv->lock */
 	struct list_head vfio_groups;
 	struct kvm_sim_vcpu *vcpus;
 	int nr_vcpus;

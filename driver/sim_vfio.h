@@ -40,8 +40,8 @@ struct vfio_sim_device_ops {
  * @kvm_node: entry in the linking guest's list
  */
 struct vfio_sim_group {
-	struct mutex group_lock;
-	spinlock_t kvm_ref_lock;
+	struct mutex group_lock;	/* open, close, unregister */
+	spinlock_t kvm_ref_lock;	/* @kvm */
 	struct kvm_sim *kvm;
 	struct vfio_sim_device *device;
 	struct kref ref;
@@ -53,7 +53,7 @@ struct vfio_sim_group {
  * @lock: serializes open_device() and close_device()
  */
 struct vfio_sim_device_set {
-	struct mutex lock;
+	struct mutex lock;	/* open_device, close_device */
 };
 
 /**

@@ -41,6 +41,7 @@ static ssize_t create_store(struct kobject *kobj, struct kobj_attribute *attr,
 
 	return ret ? ret : count;
 }
+
 static struct kobj_attribute create_attr = __ATTR_WO(create);
 
 static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -48,6 +49,7 @@ static ssize_t name_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "VFIO AP Passthrough Device\n");
 }
+
 static struct kobj_attribute name_attr = __ATTR_RO(name);
 
 static ssize_t device_api_show(struct kobject *kobj,
@@ -55,6 +57,7 @@ static ssize_t device_api_show(struct kobject *kobj,
 {
 	return sysfs_emit(buf, "vfio-ap\n");
 }
+
 static struct kobj_attribute device_api_attr = __ATTR_RO(device_api);
 
 static ssize_t available_instances_show(struct kobject *kobj,
@@ -62,6 +65,7 @@ static ssize_t available_instances_show(struct kobject *kobj,
 {
 	return sysfs_emit(buf, "%d\n", atomic_read(&matrix_dev->available));
 }
+
 static struct kobj_attribute available_instances_attr =
 	__ATTR_RO(available_instances);
 

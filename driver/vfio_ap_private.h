@@ -37,9 +37,9 @@ struct ap_matrix_dev {
 	struct device device;
 	struct ap_matrix info;
 	struct list_head mdev_list;
-	struct mutex mdevs_lock;
+	struct mutex mdevs_lock;	/* level 5, see vfio_ap_locks.c */
 	struct ap_sim_driver *vfio_ap_drv;
-	struct mutex guests_lock;
+	struct mutex guests_lock;	/* level 2, see vfio_ap_locks.c */
 	struct kobject *types_kobj;
 	struct kobject *type_kobj;
 	struct kobject *devices_kobj;

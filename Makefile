@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vfio-ap-ref entry points. Every target installs what it needs first
+# (make deps) and builds in a cache outside the checkout:
+# ${XDG_CACHE_HOME:-~/.cache}/vfio-ap-ref (or VFIO_AP_REF_CACHE).
+#
+#   make test                 every test: checkpatch, KUnit on UML and
+#                             s390x for 6.12, KUnit on UML for 6.1, and
+#                             coverage of the pure core
+#   make kunit [ARCH=um|s390] [KVER=6.12|6.1] [KDIR=<your tree>]
+#   make coverage             line and branch coverage of the pure core
+#   make checkpatch           checkpatch.pl --strict on driver/ and kunit/
+#   make kselftest            the VM selftests (not there yet)
+#   make deps                 install the Debian packages
+
+SHELL := /bin/bash
+T := tools/testing
+KVER ?= 6.12
+ARCH ?= um
+export KVER KDIR
+
+.PHONY: help deps kunit coverage checkpatch kselftest test
+
+help:
+	@sed -n '3,16s/^# \{0,1\}//p' Makefile
+
+deps:
+	@$(T)/deps.sh
+
+kunit: deps
+	@ARCH=$(ARCH) $(T)/kunit.sh
+
+coverage: deps
+	@$(T)/coverage.sh
+
+checkpatch: deps
+	@$(T)/checkpatch.sh
+
+kselftest: deps
+	@echo "make kselftest: the QEMU s390x selftests are not there yet" \
+	      "(tracked as the kselftest issue); 'make test' runs what exists." >&2
+	@exit 3
+
+test: deps
+	@$(T)/test.sh

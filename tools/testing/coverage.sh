@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Line and branch coverage of the pure core (driver/ap_matrix.c) from a
+# UML KUnit build with CONFIG_GCOV, read with lcov. Fails below
+# COVERAGE_MIN percent of lines (default 95).
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+need lcov gcov
+COVERAGE_MIN=${COVERAGE_MIN:-95}
+cfg=$CACHE/coverage.kunitconfig
+mkdir -p "$CACHE"
+{ cat "$PROJ/kunit/.kunitconfig"
+  cat <<'KC'
+CONFIG_DEBUG_INFO=y
+CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y
+CONFIG_GCOV=y
+KC
+} >"$cfg.tmp"
+cmp -s "$cfg.tmp" "$cfg" 2>/dev/null || mv "$cfg.tmp" "$cfg"
+rm -f "$cfg.tmp"
+
+tree=$("$PROJ/tools/testing/prepare-tree.sh")
+key=$({ echo "um "; cat "$cfg"; } | short_hash)
+build=$CACHE/build/$(basename "$tree")/kunit-um-$key
+[ -d "$build" ] && find "$build" -name '*.gcda' -delete
+ARCH=um KUNITCONFIG=$cfg "$PROJ/tools/testing/kunit.sh" >"$CACHE/coverage-kunit.log" 2>&1 ||
+	{ tail -n 20 "$CACHE/coverage-kunit.log"; DIE_RC=1 die "the coverage KUnit run failed"; }
+
+obj=$build/drivers/vfio_ap_ref/driver
+[ -f "$obj/ap_matrix.gcda" ] ||
+	die "no $obj/ap_matrix.gcda: the UML gcov run wrote no data"
+info=$build/coverage.info
+lcov --quiet --rc lcov_branch_coverage=1 --capture --directory "$obj" \
+	--output-file "$info.all" >/dev/null
+lcov --quiet --rc lcov_branch_coverage=1 --extract "$info.all" '*/ap_matrix.c' \
+	--output-file "$info" >/dev/null
+summary=$(lcov --rc lcov_branch_coverage=1 --summary "$info" 2>&1)
+echo "coverage of driver/ap_matrix.c (UML gcov):"
+grep -E 'lines|branches|functions' <<<"$summary"
+lines=$(sed -nE 's/.*lines\.*: ([0-9.]+)%.*/\1/p' <<<"$summary")
+[ -n "$lines" ] || die "lcov printed no line coverage"
+if awk -v l="$lines" -v m="$COVERAGE_MIN" 'BEGIN { exit !(l >= m) }'; then
+	echo "coverage: 1 passed, 0 failed"
+else
+	echo "coverage: line coverage $lines% is below $COVERAGE_MIN%"
+	echo "coverage: 0 passed, 1 failed"
+	exit 1
+fi

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# "make test": every test the project has, each step run even when an
+# earlier one failed. Ends with "make test: N passed, N failed", the
+# sum of the steps' own counts.
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+total_pass=0
+total_fail=0
+failed_steps=()
+
+step() {
+	local name=$1 log line p f
+	shift
+	log=$(mktemp)
+	echo "=== $name"
+	"$@" 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[a-z0-9(), ._-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	p=$(sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$line")
+	f=$(sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$line")
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		f=1	# the step failed before it could count (build, boot)
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	[ "$rc" = 0 ] || failed_steps+=("$name")
+	rm -f "$log"
+}
+
+step "checkpatch" "$PROJ/tools/testing/checkpatch.sh"
+step "kunit um 6.12" env ARCH=um KVER=6.12 "$PROJ/tools/testing/kunit.sh"
+step "kunit s390 6.12" env ARCH=s390 KVER=6.12 "$PROJ/tools/testing/kunit.sh"
+step "kunit um 6.1" env ARCH=um KVER=6.1 "$PROJ/tools/testing/kunit.sh"
+step "coverage" "$PROJ/tools/testing/coverage.sh"
+
+[ ${#failed_steps[@]} = 0 ] || echo "failed steps: ${failed_steps[*]}"
+echo "make test: $total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ] && [ ${#failed_steps[@]} = 0 ]
