@@ -141,15 +141,41 @@ static ssize_t sim_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
+/* The write() of a command file: parse with sim_write(), run _name##_fn. */
+#define SIM_WRITE_FN(_name)						\
+static ssize_t _name##_write(struct file *file, const char __user *ubuf, \
+			     size_t count, loff_t *ppos)		\
+{									\
+	return sim_write(file, ubuf, count, _name##_fn);		\
+}
+
+/* A write-only command file. */
+#define SIM_WRITE_FOPS(_name)						\
+SIM_WRITE_FN(_name)							\
+static const struct file_operations _name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.write = _name##_write,						\
+}
+
+/* A command file that also reads back through _name##_show. */
+#define SIM_RW_FOPS(_name)						\
+SIM_WRITE_FN(_name)							\
+static int _name##_open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, _name##_show, inode->i_private);	\
+}									\
+static const struct file_operations _name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = _name##_open,						\
+	.read = seq_read,						\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+	.write = _name##_write,						\
+}
+
 static int ap_config_fn(void *data, int argc, char **argv)
 {
 	return ap_config_cmd(argc, argv);
-}
-
-static ssize_t ap_config_write(struct file *file, const char __user *ubuf,
-			       size_t count, loff_t *ppos)
-{
-	return sim_write(file, ubuf, count, ap_config_fn);
 }
 
 static int ap_config_show(struct seq_file *m, void *v)
@@ -168,19 +194,7 @@ static int ap_config_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int ap_config_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, ap_config_show, inode->i_private);
-}
-
-static const struct file_operations ap_config_fops = {
-	.owner = THIS_MODULE,
-	.open = ap_config_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = ap_config_write,
-};
+SIM_RW_FOPS(ap_config);
 
 static int guest_create_fn(void *data, int argc, char **argv)
 {
@@ -201,16 +215,7 @@ static int guest_create_fn(void *data, int argc, char **argv)
 	return PTR_ERR_OR_ZERO(kvm);
 }
 
-static ssize_t guest_create_write(struct file *file, const char __user *ubuf,
-				  size_t count, loff_t *ppos)
-{
-	return sim_write(file, ubuf, count, guest_create_fn);
-}
-
-static const struct file_operations guest_create_fops = {
-	.owner = THIS_MODULE,
-	.write = guest_create_write,
-};
+SIM_WRITE_FOPS(guest_create);
 
 static int guest_destroy_fn(void *data, int argc, char **argv)
 {
@@ -223,16 +228,7 @@ static int guest_destroy_fn(void *data, int argc, char **argv)
 	return ret ? ret : kvm_sim_destroy(id);
 }
 
-static ssize_t guest_destroy_write(struct file *file, const char __user *ubuf,
-				   size_t count, loff_t *ppos)
-{
-	return sim_write(file, ubuf, count, guest_destroy_fn);
-}
-
-static const struct file_operations guest_destroy_fops = {
-	.owner = THIS_MODULE,
-	.write = guest_destroy_write,
-};
+SIM_WRITE_FOPS(guest_destroy);
 
 static int guest_crycb_show(struct seq_file *m, void *v)
 {
@@ -301,12 +297,6 @@ static int guest_vcpus_fn(void *data, int argc, char **argv)
 	return ret ? ret : kvm_sim_start_vcpus(data, nr, rate);
 }
 
-static ssize_t guest_vcpus_write(struct file *file, const char __user *ubuf,
-				 size_t count, loff_t *ppos)
-{
-	return sim_write(file, ubuf, count, guest_vcpus_fn);
-}
-
 static int guest_vcpus_show(struct seq_file *m, void *v)
 {
 	struct kvm_sim *kvm = m->private;
@@ -316,51 +306,21 @@ static int guest_vcpus_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int guest_vcpus_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, guest_vcpus_show, inode->i_private);
-}
-
-static const struct file_operations guest_vcpus_fops = {
-	.owner = THIS_MODULE,
-	.open = guest_vcpus_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = guest_vcpus_write,
-};
+SIM_RW_FOPS(guest_vcpus);
 
 static int guest_vfio_add_fn(void *data, int argc, char **argv)
 {
 	return argc == 1 ? kvm_sim_vfio_add(data, argv[0]) : -EINVAL;
 }
 
-static ssize_t guest_vfio_add_write(struct file *file, const char __user *ubuf,
-				    size_t count, loff_t *ppos)
-{
-	return sim_write(file, ubuf, count, guest_vfio_add_fn);
-}
-
-static const struct file_operations guest_vfio_add_fops = {
-	.owner = THIS_MODULE,
-	.write = guest_vfio_add_write,
-};
+SIM_WRITE_FOPS(guest_vfio_add);
 
 static int guest_vfio_del_fn(void *data, int argc, char **argv)
 {
 	return argc == 1 ? kvm_sim_vfio_del(data, argv[0]) : -EINVAL;
 }
 
-static ssize_t guest_vfio_del_write(struct file *file, const char __user *ubuf,
-				    size_t count, loff_t *ppos)
-{
-	return sim_write(file, ubuf, count, guest_vfio_del_fn);
-}
-
-static const struct file_operations guest_vfio_del_fops = {
-	.owner = THIS_MODULE,
-	.write = guest_vfio_del_write,
-};
+SIM_WRITE_FOPS(guest_vfio_del);
 
 /**
  * sim_debugfs_add_guest() - create guests/ID for a new guest
