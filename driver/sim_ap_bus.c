@@ -4,7 +4,7 @@
  *
  * Locks: ap_scan_mutex serializes scans and is taken before any driver
  * lock (it is held across on_config_changed, device add/remove and
- * on_scan_complete). ap_perms_mutex guards apmask/aqmask and is taken by
+ * on_scan_complete). ap_sim_perms_mutex guards apmask/aqmask and is taken by
  * probe under the device lock and by the mask stores around in_use().
  * ap_hw_lock is a leaf spinlock for the "hardware" configuration.
  */
@@ -26,9 +26,12 @@
 #define AP_SIM_MATCH_CONST
 #endif
 
-/* Guards ap_perms; named as in the real AP bus, for lockdep's reports. */
-DEFINE_MUTEX(ap_perms_mutex);
-EXPORT_SYMBOL_GPL(ap_perms_mutex);
+/*
+ * Guards ap_perms: the real AP bus's ap_perms_mutex, renamed so that it
+ * cannot clash with the real one on s390.
+ */
+DEFINE_MUTEX(ap_sim_perms_mutex);
+EXPORT_SYMBOL_GPL(ap_sim_perms_mutex);
 
 static struct {
 	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
@@ -110,7 +113,7 @@ static AP_SIM_BUS_TYPE ap_sim_bus_type = {
 
 static bool apqn_reserved(int apqn)
 {
-	lockdep_assert_held(&ap_perms_mutex);
+	lockdep_assert_held(&ap_sim_perms_mutex);
 	return test_bit(AP_MATRIX_APID(apqn), ap_perms.apm) &&
 	       test_bit(AP_MATRIX_APQI(apqn), ap_perms.aqm);
 }
@@ -122,9 +125,9 @@ static int ap_sim_bus_probe(struct device *dev)
 	struct ap_sim_queue *q = to_ap_sim_queue(dev);
 	bool reserved;
 
-	mutex_lock(&ap_perms_mutex);
+	mutex_lock(&ap_sim_perms_mutex);
 	reserved = apqn_reserved(q->apqn);
-	mutex_unlock(&ap_perms_mutex);
+	mutex_unlock(&ap_sim_perms_mutex);
 	if (reserved != drv->default_drv)
 		return -ENODEV;
 	return drv->probe ? drv->probe(q) : 0;
@@ -167,12 +170,12 @@ EXPORT_SYMBOL_GPL(ap_sim_driver_unregister);
  * ap_sim_check_reserved() - ap_apqn_in_matrix_owned_by_def_drv()
  * @m: the matrix to check
  *
- * Context: ap_perms_mutex held.
+ * Context: ap_sim_perms_mutex held.
  * Return: 0, or -EADDRNOTAVAIL if an APQN of @m is reserved for the host.
  */
 int ap_sim_check_reserved(const struct ap_matrix *m)
 {
-	lockdep_assert_held(&ap_perms_mutex);
+	lockdep_assert_held(&ap_sim_perms_mutex);
 	return ap_matrix_check_reserved(m, ap_perms.apm, ap_perms.aqm,
 					NULL, NULL);
 }
@@ -479,10 +482,10 @@ EXPORT_SYMBOL_GPL(ap_sim_scan);
  */
 void ap_sim_mask_get(char which, unsigned long *mask)
 {
-	mutex_lock(&ap_perms_mutex);
+	mutex_lock(&ap_sim_perms_mutex);
 	bitmap_copy(mask, which == 'a' ? ap_perms.apm : ap_perms.aqm,
 		    AP_MATRIX_BITS);
-	mutex_unlock(&ap_perms_mutex);
+	mutex_unlock(&ap_sim_perms_mutex);
 }
 EXPORT_SYMBOL_GPL(ap_sim_mask_get);
 
@@ -511,9 +514,9 @@ static int revise_binding(struct device *dev, void *data)
 	bool reserved;
 	int ret = 0;
 
-	mutex_lock(&ap_perms_mutex);
+	mutex_lock(&ap_sim_perms_mutex);
 	reserved = apqn_reserved(q->apqn);
-	mutex_unlock(&ap_perms_mutex);
+	mutex_unlock(&ap_sim_perms_mutex);
 
 	device_lock(dev);
 	driver = dev->driver;
@@ -531,8 +534,8 @@ static int revise_binding(struct device *dev, void *data)
  * @buf: the written string (see ap_matrix_parse_mask())
  *
  * Newly reserved bits are checked with every driver's in_use() under
- * ap_perms_mutex; a driver that uses them turns the write into -EBUSY.
- * After a change, ap_perms_mutex is dropped and the queues re-probed.
+ * ap_sim_perms_mutex; a driver that uses them turns the write into -EBUSY.
+ * After a change, ap_sim_perms_mutex is dropped and the queues re-probed.
  *
  * Return: 0, -EINVAL, -EBUSY, -ENOMEM or -ERESTARTSYS.
  */
@@ -549,7 +552,7 @@ int ap_sim_mask_store(char which, const char *buf)
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (mutex_lock_interruptible(&ap_perms_mutex)) {
+	if (mutex_lock_interruptible(&ap_sim_perms_mutex)) {
 		ret = -ERESTARTSYS;
 		goto out;
 	}
@@ -568,7 +571,7 @@ int ap_sim_mask_store(char which, const char *buf)
 	}
 	bitmap_copy(cur, newmap, AP_MATRIX_BITS);
 unlock:
-	mutex_unlock(&ap_perms_mutex);
+	mutex_unlock(&ap_sim_perms_mutex);
 	if (!ret && changes)
 		bus_for_each_dev(&ap_sim_bus_type, NULL, NULL, revise_binding);
 out:

@@ -41,7 +41,7 @@ struct ap_sim_queue {
  * @probe: bind a queue
  * @remove: unbind a queue
  * @in_use: return -EADDRINUSE if an APQN of @apm x @aqm is in use;
- *	called with ap_perms_mutex held
+ *	called with ap_sim_perms_mutex held
  * @on_config_changed: the host configuration changed; called before the
  *	queue devices are added and removed
  * @on_scan_complete: the bus finished adding and removing queue devices
@@ -60,7 +60,7 @@ struct ap_sim_driver {
 
 #define to_ap_sim_drv(d) container_of(d, struct ap_sim_driver, driver)
 
-extern struct mutex ap_perms_mutex;
+extern struct mutex ap_sim_perms_mutex;
 
 int ap_sim_driver_register(struct ap_sim_driver *drv, struct module *owner);
 void ap_sim_driver_unregister(struct ap_sim_driver *drv);

@@ -36,33 +36,20 @@
 static struct dentry *sim_root, *sim_guests, *sim_vfio;
 
 /*
- * Copy a command, NUL-terminate it and drop one trailing newline. Only
- * printable ASCII is accepted: an embedded NUL, control characters or
- * non-ASCII bytes make the whole write -EINVAL.
+ * Check a NUL-terminated command of @count bytes and drop one trailing
+ * newline. Only printable ASCII is accepted: an embedded NUL, control
+ * characters or non-ASCII bytes make the whole write -EINVAL.
  */
-static char *sim_get_cmd(const char __user *ubuf, size_t count)
+static int sim_check_cmd(char *buf, size_t count)
 {
 	size_t len = count, i;
-	char *buf;
 
-	if (!count || count > SIM_CMD_MAX)
-		return ERR_PTR(-EINVAL);
-	buf = memdup_user_nul(ubuf, count);
-	if (IS_ERR(buf))
-		return buf;
 	if (buf[len - 1] == '\n')
 		buf[--len] = '\0';
-	for (i = 0; i < len; i++) {
-		if (buf[i] < 0x20 || buf[i] > 0x7e) {
-			kfree(buf);
-			return ERR_PTR(-EINVAL);
-		}
-	}
-	if (!len) {
-		kfree(buf);
-		return ERR_PTR(-EINVAL);
-	}
-	return buf;
+	for (i = 0; i < len; i++)
+		if (buf[i] < 0x20 || buf[i] > 0x7e)
+			return -EINVAL;
+	return len ? 0 : -EINVAL;
 }
 
 /* Split "a b c" into at most @max words separated by single spaces. */
@@ -127,18 +114,34 @@ static int ap_config_cmd(int argc, char **argv)
 
 typedef int (*sim_cmd_fn)(void *data, int argc, char **argv);
 
+/* Check, split and run one command; a write()'s return value. */
+static ssize_t sim_run(char *buf, size_t count, sim_cmd_fn fn, void *data)
+{
+	char *argv[4];
+	int argc, ret;
+
+	ret = sim_check_cmd(buf, count);
+	if (!ret) {
+		argc = sim_split(buf, argv, ARRAY_SIZE(argv));
+		ret = argc < 0 ? argc : fn(data, argc, argv);
+	}
+	return ret ? ret : count;
+}
+
 static ssize_t sim_write(struct file *file, const char __user *ubuf,
 			 size_t count, sim_cmd_fn fn)
 {
-	char *argv[4], *buf = sim_get_cmd(ubuf, count);
-	int argc, ret;
+	ssize_t ret;
+	char *buf;
 
+	if (!count || count > SIM_CMD_MAX)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, count);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
-	argc = sim_split(buf, argv, ARRAY_SIZE(argv));
-	ret = argc < 0 ? argc : fn(file->f_inode->i_private, argc, argv);
+	ret = sim_run(buf, count, fn, file->f_inode->i_private);
 	kfree(buf);
-	return ret ? ret : count;
+	return ret;
 }
 
 /* The write() of a command file: parse with sim_write(), run _name##_fn. */
@@ -396,6 +399,53 @@ void sim_debugfs_remove_vfio(struct vfio_sim_device *vdev)
 	debugfs_remove(vdev->file);
 	vdev->file = NULL;
 }
+
+/**
+ * vfio_ap_sim_ctl() - write to a control file from a kernel buffer
+ * @name: "ap/config", "guests/create", "guests/destroy", or for the guest
+ *	@data: "vcpus", "vfio_add", "vfio_del"
+ * @data: the guest for the per-guest files, else NULL
+ * @in: the bytes written, not necessarily NUL-terminated
+ * @count: their number
+ *
+ * The same checks and commands as a write() to the debugfs file, for the
+ * KUnit tests, which run without a mounted debugfs.
+ *
+ * Return: @count, or the negative errno the write() would return.
+ */
+ssize_t vfio_ap_sim_ctl(const char *name, void *data, const char *in,
+			size_t count)
+{
+	static const struct {
+		const char *name;
+		sim_cmd_fn fn;
+	} files[] = {
+		{ "ap/config", ap_config_fn },
+		{ "guests/create", guest_create_fn },
+		{ "guests/destroy", guest_destroy_fn },
+		{ "vcpus", guest_vcpus_fn },
+		{ "vfio_add", guest_vfio_add_fn },
+		{ "vfio_del", guest_vfio_del_fn },
+	};
+	ssize_t ret;
+	char *buf;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++)
+		if (!strcmp(files[i].name, name))
+			break;
+	if (i == ARRAY_SIZE(files))
+		return -ENOENT;
+	if (!count || count > SIM_CMD_MAX)
+		return -EINVAL;
+	buf = kmemdup_nul(in, count, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = sim_run(buf, count, files[i].fn, data);
+	kfree(buf);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(vfio_ap_sim_ctl);
 
 static int __init vfio_ap_sim_init(void)
 {

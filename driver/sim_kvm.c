@@ -4,7 +4,7 @@
  * are written with kvm->lock held, and a vCPU's PQAP(AQIC) intercept
  * calls the hook with pqap_hook_rwsem held for reading.
  */
-#include <linux/delay.h>
+#include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -176,17 +176,25 @@ static int vcpu_pick_apqn(struct kvm_sim_vcpu *vcpu)
 	return AP_MATRIX_APQN(apid, apqi);
 }
 
+/* Sleep one period, but wake at once when kthread_stop() is called. */
+static void vcpu_wait(struct kvm_sim_vcpu *vcpu)
+{
+	ktime_t t = ns_to_ktime(NSEC_PER_SEC / vcpu->rate_hz);
+
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (!kthread_should_stop())
+		schedule_hrtimeout_range(&t, 100 * NSEC_PER_USEC,
+					 HRTIMER_MODE_REL);
+	__set_current_state(TASK_RUNNING);
+}
+
 static int vcpu_thread(void *data)
 {
 	struct kvm_sim_vcpu *vcpu = data;
 
 	while (!kthread_should_stop()) {
 		kvm_sim_pqap(vcpu, vcpu_pick_apqn(vcpu), vcpu_rand(vcpu) & 1);
-		if (vcpu->rate_hz)
-			usleep_range(USEC_PER_SEC / vcpu->rate_hz,
-				     USEC_PER_SEC / vcpu->rate_hz + 100);
-		else
-			cond_resched();
+		vcpu_wait(vcpu);
 	}
 	return 0;
 }

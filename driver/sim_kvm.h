@@ -26,7 +26,7 @@ typedef int (*crypto_hook)(struct kvm_sim_vcpu *vcpu);
  * @kvm: the guest
  * @task: the kthread
  * @id: vCPU number
- * @rate_hz: PQAP(AQIC) intercepts per second, 0 for as fast as possible
+ * @rate_hz: PQAP(AQIC) intercepts per second
  * @gprs: general registers 0 (APQN) and 1 (AQIC control / status)
  * @seed: PRNG state choosing APQNs
  * @intercepts: number of PQAP intercepts handled

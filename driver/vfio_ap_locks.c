@@ -8,7 +8,7 @@
  * Locks are always taken in this order and released in the reverse
  * order. A path may skip levels but never go back up:
  *
- * 1. ap_perms_mutex (AP bus): apmask/aqmask. Taken by assign_adapter and
+ * 1. ap_sim_perms_mutex (the AP bus's ap_perms_mutex): apmask/aqmask. Taken by assign_adapter and
  *    assign_domain before the others, and by the bus's mask stores around
  *    the driver's in_use().
  * 2. matrix_dev->guests_lock: required to use an mdev's KVM pointer to

@@ -87,7 +87,7 @@ static int vfio_ap_mdev_validate_masks(struct ap_matrix_mdev *matrix_mdev)
 {
 	int ret;
 
-	lockdep_assert_held(&ap_perms_mutex);
+	lockdep_assert_held(&ap_sim_perms_mutex);
 	ret = ap_sim_check_reserved(&matrix_mdev->matrix);
 	if (ret) {
 		dev_warn(&matrix_mdev->dev,
@@ -135,7 +135,7 @@ int vfio_ap_mdev_assign(struct ap_matrix_mdev *matrix_mdev, char kind,
 	int ret;
 
 	if (need_perms)
-		mutex_lock(&ap_perms_mutex);
+		mutex_lock(&ap_sim_perms_mutex);
 	get_update_locks_for_mdev(matrix_mdev);
 
 	mask = mdev_mask(&matrix_mdev->matrix, kind, &max);
@@ -161,7 +161,7 @@ int vfio_ap_mdev_assign(struct ap_matrix_mdev *matrix_mdev, char kind,
 done:
 	release_update_locks_for_mdev(matrix_mdev);
 	if (need_perms)
-		mutex_unlock(&ap_perms_mutex);
+		mutex_unlock(&ap_sim_perms_mutex);
 	return ret;
 }
 

@@ -300,7 +300,7 @@ int vfio_ap_mdev_verify_no_sharing(struct ap_matrix_mdev *assignee,
  * @apm: adapters the bus wants to reserve for the host
  * @aqm: domains the bus wants to reserve for the host
  *
- * Context: ap_perms_mutex held by the AP bus.
+ * Context: ap_sim_perms_mutex held by the AP bus.
  * Return: 0, or -EADDRINUSE if an mdev has one of the APQNs.
  */
 int vfio_ap_mdev_resource_in_use(unsigned long *apm, unsigned long *aqm)
@@ -308,7 +308,7 @@ int vfio_ap_mdev_resource_in_use(unsigned long *apm, unsigned long *aqm)
 	struct ap_matrix *m;
 	int ret;
 
-	lockdep_assert_held(&ap_perms_mutex);
+	lockdep_assert_held(&ap_sim_perms_mutex);
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;

@@ -10,6 +10,7 @@
 #include <linux/delay.h>
 #include <linux/slab.h>
 
+#include "sim_internal.h"
 #include "vfio_ap_private.h"
 
 #define UUID_A	"11111111-2222-3333-4444-555555555555"
@@ -66,6 +67,7 @@ static void glue_exit(struct kunit *test)
 	if (ctx->b_open)
 		vfio_sim_close(&ctx->b->vdev);
 	kvm_sim_destroy(GUEST);
+	kvm_sim_destroy(9999);	/* made by the bad-input test's "max" */
 	if (ctx->a)
 		vfio_ap_mdev_remove(ctx->a);
 	if (ctx->b)
@@ -392,6 +394,263 @@ static void vfio_ap_ref_glue_test_create_errors(struct kunit *test)
 			VFIO_AP_MAX_MDEVS - 2);
 }
 
+/*
+ * Every sysfs and debugfs write against the same nine bad inputs. Each
+ * gets the documented errno, and a rejected write leaves the state as it
+ * was. "max" is the largest valid value (or, where there is none, a valid
+ * write); "SKIP" marks a combination that does not apply ("remove" with
+ * "1" really removes, which only a kernfs write may do) and is not run.
+ */
+enum {
+	IN_EMPTY, IN_SPACE, IN_SIGN, IN_OVERFLOW, IN_MAX, IN_MAX1, IN_GARBAGE,
+	IN_4K, IN_NONASCII, NR_INPUTS
+};
+
+#define SKIP 1
+
+static const char * const input_names[NR_INPUTS] = {
+	"empty", "whitespace", "sign", "overflow", "max", "max_plus_one",
+	"trailing_garbage", "4k", "non_ascii",
+};
+
+struct writer {
+	const char *name;
+	const char *prefix;	/* before the sign/overflow/garbage inputs */
+	const char *max, *max1;
+	int (*write)(struct glue_ctx *ctx, const struct writer *w,
+		     const char *buf, size_t len);
+	int expect[NR_INPUTS];
+};
+
+static int write_mdev_attr(struct glue_ctx *ctx, const struct writer *w,
+			   const char *buf, size_t len)
+{
+	const struct attribute_group *const *g;
+	struct device_attribute *da;
+	struct attribute *const *a;
+	ssize_t ret;
+
+	/* The real store functions, through the groups the mdev gets. */
+	for (g = vfio_ap_mdev_groups; *g; g++) {
+		for (a = (*g)->attrs; *a; a++) {
+			if (strcmp((*a)->name, w->name))
+				continue;
+			da = container_of(*a, struct device_attribute, attr);
+			ret = da->store(&ctx->a->dev, da, buf, len);
+			return ret < 0 ? ret : 0;
+		}
+	}
+	/* "remove" lives in the device's own groups. */
+	for (g = ctx->a->dev.groups; *g; g++) {
+		for (a = (*g)->attrs; *a; a++) {
+			if (strcmp((*a)->name, w->name))
+				continue;
+			da = container_of(*a, struct device_attribute, attr);
+			ret = da->store(&ctx->a->dev, da, buf, len);
+			return ret < 0 ? ret : 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int write_create(struct glue_ctx *ctx, const struct writer *w,
+			const char *buf, size_t len)
+{
+	return vfio_ap_mdev_create(buf);
+}
+
+static int write_mask(struct glue_ctx *ctx, const struct writer *w,
+		      const char *buf, size_t len)
+{
+	return ap_sim_mask_store(w->name[1] == 'p' ? 'a' : 'q', buf);
+}
+
+static int write_ctl(struct glue_ctx *ctx, const struct writer *w,
+		     const char *buf, size_t len)
+{
+	bool per_guest = !strchr(w->name, '/');
+	ssize_t ret;
+
+	ret = vfio_ap_sim_ctl(w->name, per_guest ? ctx->kvm : NULL, buf, len);
+	return ret < 0 ? ret : 0;
+}
+
+#define ID_EXPECT { -EINVAL, -EINVAL, -EINVAL, -ERANGE, 0, -ENODEV, -EINVAL, \
+		    -EINVAL, -EINVAL }
+
+static const struct writer writers[] = {
+	{ "assign_adapter", "", "255", "256", write_mdev_attr, ID_EXPECT },
+	{ "unassign_adapter", "", "255", "256", write_mdev_attr, ID_EXPECT },
+	{ "assign_domain", "", "255", "256", write_mdev_attr, ID_EXPECT },
+	{ "unassign_domain", "", "255", "256", write_mdev_attr, ID_EXPECT },
+	{ "assign_control_domain", "", "0xff", "0x100", write_mdev_attr,
+	  ID_EXPECT },
+	{ "unassign_control_domain", "", "0377", "0400", write_mdev_attr,
+	  ID_EXPECT },
+	{ "remove", "", "1", "2", write_mdev_attr,
+	  { -EINVAL, -EINVAL, -EINVAL, -EINVAL, SKIP, -EINVAL, -EINVAL, -EINVAL,
+	    -EINVAL } },
+	{ "create", "", "01234567-89ab-cdef-0123-456789abcdef",
+	  "01234567-89ab-cdef-0123-456789abcdefx", write_create,
+	  { -EINVAL, -EINVAL, -EINVAL, -EINVAL, 0, -EINVAL, -EINVAL, -EINVAL,
+	    -EINVAL } },
+	/* An empty hex mask clears it; "-1" is the edit syntax. */
+	{ "apmask", "+", "+255", "+256", write_mask,
+	  { 0, -EINVAL, 0, -EINVAL, 0, -EINVAL, -EINVAL, -EINVAL, -EINVAL } },
+	{ "aqmask", "+", "+0xff", "+0x100", write_mask,
+	  { 0, -EINVAL, 0, -EINVAL, 0, -EINVAL, -EINVAL, -EINVAL, -EINVAL } },
+	{ "ap/config", "+a ", "+a 255", "+a 256", write_ctl,
+	  { -EINVAL, -EINVAL, -EINVAL, -ERANGE, 0, -ERANGE, -EINVAL, -EINVAL,
+	    -EINVAL } },
+	{ "guests/create", "", "9999", "10000", write_ctl,
+	  { -EINVAL, -EINVAL, -EINVAL, -ERANGE, 0, -ERANGE, -EINVAL, -EINVAL,
+	    -EINVAL } },
+	{ "guests/destroy", "", "42", "10000", write_ctl,
+	  { -EINVAL, -EINVAL, -EINVAL, -ERANGE, 0, -ERANGE, -EINVAL, -EINVAL,
+	    -EINVAL } },
+	{ "vcpus", "", "64 1", "65 1", write_ctl,
+	  { -EINVAL, -EINVAL, -EINVAL, -ERANGE, 0, -ERANGE, -EINVAL, -EINVAL,
+	    -EINVAL } },
+	{ "vfio_add", "", UUID_A, UUID_A "0", write_ctl,
+	  { -EINVAL, -EINVAL, -ENOENT, -ENOENT, 0, -ENOENT, -ENOENT, -EINVAL,
+	    -EINVAL } },
+	{ "vfio_del", "", UUID_B, UUID_B "0", write_ctl,
+	  { -EINVAL, -EINVAL, -ENOENT, -ENOENT, -ENOENT, -ENOENT, -ENOENT,
+	    -EINVAL, -EINVAL } },
+};
+
+struct bad_write {
+	const struct writer *w;
+	int input;
+};
+
+static struct bad_write bad_writes[ARRAY_SIZE(writers) * NR_INPUTS];
+
+static const void *bad_write_gen_params(const void *prev, char *desc)
+{
+	const struct bad_write *p = prev;
+	size_t i = p ? p - bad_writes + 1 : 0;
+
+	/* Combinations marked SKIP do not exist for that file. */
+	while (i < ARRAY_SIZE(bad_writes) &&
+	       writers[i / NR_INPUTS].expect[i % NR_INPUTS] == SKIP)
+		i++;
+	if (i >= ARRAY_SIZE(bad_writes))
+		return NULL;
+	bad_writes[i].w = &writers[i / NR_INPUTS];
+	bad_writes[i].input = i % NR_INPUTS;
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s_%s", bad_writes[i].w->name,
+		 input_names[bad_writes[i].input]);
+	return &bad_writes[i];
+}
+
+/* Everything a write could change, compared bytewise. */
+struct glue_state {
+	struct ap_matrix a_matrix, a_shadow, hw;
+	DECLARE_BITMAP(apmask, AP_MATRIX_BITS);
+	DECLARE_BITMAP(aqmask, AP_MATRIX_BITS);
+	unsigned int a_queues;
+	int available, nr_vcpus;
+	bool guest_alive, a_linked, b_linked;
+};
+
+static void glue_snapshot(struct glue_ctx *ctx, struct glue_state *st)
+{
+	struct vfio_ap_queue *q;
+	struct kvm_sim *kvm;
+	int bkt;
+
+	memset(st, 0, sizeof(*st));
+	mutex_lock(&matrix_dev->mdevs_lock);
+	st->a_matrix = ctx->a->matrix;
+	st->a_shadow = ctx->a->shadow_apcb;
+	hash_for_each(ctx->a->qtable.queues, bkt, q, mdev_qnode)
+		st->a_queues++;
+	mutex_unlock(&matrix_dev->mdevs_lock);
+	ap_sim_get_config(&st->hw);
+	ap_sim_mask_get('a', st->apmask);
+	ap_sim_mask_get('q', st->aqmask);
+	st->available = atomic_read(&matrix_dev->available);
+	st->nr_vcpus = READ_ONCE(ctx->kvm->nr_vcpus);
+	kvm = kvm_sim_find(GUEST);
+	st->guest_alive = kvm;
+	if (kvm)
+		kvm_sim_put(kvm);
+	st->a_linked = READ_ONCE(ctx->a->vdev.group->kvm);
+	st->b_linked = READ_ONCE(ctx->b->vdev.group->kvm);
+}
+
+static void vfio_ap_ref_glue_test_write_bad_input(struct kunit *test)
+{
+	const struct bad_write *bw = test->param_value;
+	const struct writer *w = bw->w;
+	struct glue_ctx *ctx = test->priv;
+	struct glue_state *before, *after;
+	int want = w->expect[bw->input];
+	char *buf;
+	int ret;
+
+	before = kunit_kzalloc(test, sizeof(*before), GFP_KERNEL);
+	after = kunit_kzalloc(test, sizeof(*after), GFP_KERNEL);
+	buf = kunit_kzalloc(test, 4097, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, before);
+	KUNIT_ASSERT_NOT_NULL(test, after);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+
+	/* A baseline with something in every piece of state. */
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'c', "6"), 0);
+	KUNIT_ASSERT_EQ(test, ap_sim_mask_store('a', "+3"), 0);
+
+	switch (bw->input) {
+	case IN_EMPTY:
+		break;
+	case IN_SPACE:
+		strscpy(buf, " ", 4097);
+		break;
+	case IN_SIGN:
+		snprintf(buf, 4097, "%s-1", w->write == write_mask ? "" : w->prefix);
+		break;
+	case IN_OVERFLOW:
+		snprintf(buf, 4097, "%s18446744073709551616%s", w->prefix,
+			 strcmp(w->name, "vcpus") ? "" : " 1");
+		break;
+	case IN_MAX:
+		strscpy(buf, w->max, 4097);
+		break;
+	case IN_MAX1:
+		strscpy(buf, w->max1, 4097);
+		break;
+	case IN_GARBAGE:
+		snprintf(buf, 4097, "%s1x%s", w->prefix,
+			 strcmp(w->name, "vcpus") ? "" : " 1");
+		break;
+	case IN_4K:
+		memset(buf, 'a', 4096);
+		break;
+	case IN_NONASCII:
+		strscpy(buf, "\xc3\xa9", 4097);
+		break;
+	}
+
+	glue_snapshot(ctx, before);
+	ret = w->write(ctx, w, buf, strlen(buf));
+	KUNIT_EXPECT_EQ_MSG(test, ret, want, "%s <- \"%.40s\"", w->name, buf);
+	if (!ret && w->write == write_create) {
+		struct ap_matrix_mdev *m = vfio_ap_mdev_find(buf);
+
+		KUNIT_ASSERT_NOT_NULL(test, m);
+		KUNIT_EXPECT_EQ(test, vfio_ap_mdev_remove(m), 0);
+		put_device(&m->dev);
+	}
+	if (want) {
+		glue_snapshot(ctx, after);
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(before, after, sizeof(*before)), 0,
+				    "%s changed state on a rejected write", w->name);
+	}
+}
+
 static struct kunit_case vfio_ap_ref_glue_test_cases[] = {
 	KUNIT_CASE(vfio_ap_ref_glue_test_assign_bind_attach_apcb),
 	KUNIT_CASE(vfio_ap_ref_glue_test_assign_after_attach_hot_plugs),
@@ -407,6 +666,8 @@ static struct kunit_case vfio_ap_ref_glue_test_cases[] = {
 	KUNIT_CASE(vfio_ap_ref_glue_test_pqap_intercepts),
 	KUNIT_CASE(vfio_ap_ref_glue_test_destroy_guest_while_open),
 	KUNIT_CASE(vfio_ap_ref_glue_test_create_errors),
+	KUNIT_CASE_PARAM(vfio_ap_ref_glue_test_write_bad_input,
+			 bad_write_gen_params),
 	{}
 };
 

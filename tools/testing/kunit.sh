@@ -9,8 +9,10 @@
 # last successful build, the build is skipped ("kunit.py exec").
 #
 # Environment: ARCH (um or s390), KVER, KDIR, KUNITCONFIG, KUNIT_EXTRA
-# (extra kunit.py arguments, e.g. --kconfig_add), JOBS.
-# Prints the kunit.py output and, last, "kunit: N passed, N failed".
+# (extra kunit.py arguments, e.g. --kconfig_add), JOBS; with
+# KUNIT_BUILD_DIR_ONLY=1 it only prints the build directory it would use.
+# Prints the kunit.py output and, last, "kunit(...): N passed, N failed,
+# N skipped".
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +36,10 @@ esac
 tree=$("$PROJ/tools/testing/prepare-tree.sh")
 key=$({ echo "$ARCH $KUNIT_EXTRA"; cat "$KUNITCONFIG"; } | short_hash)
 build=$CACHE/build/$(basename "$tree")/kunit-$ARCH-$key
+if [ -n "${KUNIT_BUILD_DIR_ONLY:-}" ]; then
+	echo "$build"
+	exit 0
+fi
 mkdir -p "$build"
 stamp=$({ echo "$ARCH $KUNIT_EXTRA"; cat "$KUNITCONFIG";
 	  cd "$PROJ" && find driver kunit -type f | LC_ALL=C sort |
@@ -65,12 +71,14 @@ if [ -z "$summary" ]; then
 fi
 total=$(sed -E 's/.*Ran ([0-9]+) tests.*/\1/' <<<"$summary")
 passed=$(sed -nE 's/.*passed: ([0-9]+).*/\1/p' <<<"$summary")
+skipped=$(sed -nE 's/.*skipped: ([0-9]+).*/\1/p' <<<"$summary")
 passed=${passed:-0}
-failed=$((total - passed))
+skipped=${skipped:-0}
+failed=$((total - passed - skipped))
 for suite in ap_matrix vfio_ap_ref_glue; do
 	grep -qE "\[(PASSED|FAILED|CRASHED|SKIPPED)\] $suite =" "$log" ||
 		{ echo "kunit: suite $suite did not run" >&2; failed=$((failed + 1)); }
 done
 [ "$cmd" = run ] && echo "$stamp" >"$build/.vfio_ap_ref_stamp"
-echo "kunit($ARCH, $(basename "$tree")): $passed passed, $failed failed"
+echo "kunit($ARCH, $(basename "$tree")): $passed passed, $failed failed, $skipped skipped"
 [ "$rc" = 0 ] && [ "$failed" = 0 ]

@@ -10,10 +10,11 @@ set -uo pipefail
 
 total_pass=0
 total_fail=0
+total_skip=0
 failed_steps=()
 
 step() {
-	local name=$1 log line p f
+	local name=$1 log line p f s
 	shift
 	log=$(mktemp)
 	echo "=== $name"
@@ -22,13 +23,16 @@ step() {
 	line=$(grep -E '^[a-z0-9(), ._-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	p=$(sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$line")
 	f=$(sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$line")
+	s=$(sed -nE 's/.*: [0-9]+ passed, [0-9]+ failed, ([0-9]+) skipped.*/\1/p' <<<"$line")
 	p=${p:-0}
 	f=${f:-0}
+	s=${s:-0}
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		f=1	# the step failed before it could count (build, boot)
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
 	[ "$rc" = 0 ] || failed_steps+=("$name")
 	rm -f "$log"
 }
@@ -40,5 +44,5 @@ step "kunit um 6.1" env ARCH=um KVER=6.1 "$PROJ/tools/testing/kunit.sh"
 step "coverage" "$PROJ/tools/testing/coverage.sh"
 
 [ ${#failed_steps[@]} = 0 ] || echo "failed steps: ${failed_steps[*]}"
-echo "make test: $total_pass passed, $total_fail failed"
+echo "make test: $total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" = 0 ] && [ ${#failed_steps[@]} = 0 ]
