@@ -199,27 +199,42 @@ static int vcpu_thread(void *data)
 	return 0;
 }
 
+/* Stop and free the running vCPU threads. */
+static void __kvm_sim_stop_vcpus(struct kvm_sim *kvm)
+{
+	int i;
+
+	lockdep_assert_held(&kvm->vcpu_lock);
+	for (i = 0; i < kvm->nr_vcpus; i++)
+		kthread_stop(kvm->vcpus[i].task);
+	kfree(kvm->vcpus);
+	kvm->vcpus = NULL;
+	WRITE_ONCE(kvm->nr_vcpus, 0);
+}
+
 /**
  * kvm_sim_start_vcpus() - start vCPU threads intercepting PQAP(AQIC)
  * @kvm: the guest
  * @nr: number of vCPUs, 1 to 64
  * @rate_hz: intercepts per second per vCPU, 1 to 100000
  *
- * Running vCPUs are stopped first.
+ * Running vCPUs are stopped first. Starting and stopping are serialized
+ * by the guest's vcpu_lock, so concurrent callers never lose threads.
  *
  * Return: 0, -EINVAL for bad arguments, -ENOMEM, or the kthread error.
  */
 int kvm_sim_start_vcpus(struct kvm_sim *kvm, int nr, unsigned int rate_hz)
 {
 	struct kvm_sim_vcpu *vcpus;
-	int i;
+	int i, ret = 0;
 
 	if (nr < 1 || nr > 64 || rate_hz < 1 || rate_hz > 100000)
 		return -EINVAL;
-	kvm_sim_stop_vcpus(kvm);
 	vcpus = kcalloc(nr, sizeof(*vcpus), GFP_KERNEL);
 	if (!vcpus)
 		return -ENOMEM;
+	mutex_lock(&kvm->vcpu_lock);
+	__kvm_sim_stop_vcpus(kvm);
 	for (i = 0; i < nr; i++) {
 		vcpus[i].kvm = kvm;
 		vcpus[i].id = i;
@@ -228,19 +243,18 @@ int kvm_sim_start_vcpus(struct kvm_sim *kvm, int nr, unsigned int rate_hz)
 		vcpus[i].task = kthread_run(vcpu_thread, &vcpus[i],
 					    "kvm_sim%d/vcpu%d", kvm->id, i);
 		if (IS_ERR(vcpus[i].task)) {
-			int ret = PTR_ERR(vcpus[i].task);
-
+			ret = PTR_ERR(vcpus[i].task);
 			while (--i >= 0)
 				kthread_stop(vcpus[i].task);
 			kfree(vcpus);
-			return ret;
+			goto out;
 		}
 	}
-	mutex_lock(&kvm_sim_list_lock);
 	kvm->vcpus = vcpus;
-	kvm->nr_vcpus = nr;
-	mutex_unlock(&kvm_sim_list_lock);
-	return 0;
+	WRITE_ONCE(kvm->nr_vcpus, nr);
+out:
+	mutex_unlock(&kvm->vcpu_lock);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(kvm_sim_start_vcpus);
 
@@ -250,18 +264,9 @@ EXPORT_SYMBOL_GPL(kvm_sim_start_vcpus);
  */
 void kvm_sim_stop_vcpus(struct kvm_sim *kvm)
 {
-	struct kvm_sim_vcpu *vcpus;
-	int i, nr;
-
-	mutex_lock(&kvm_sim_list_lock);
-	vcpus = kvm->vcpus;
-	nr = kvm->nr_vcpus;
-	kvm->vcpus = NULL;
-	kvm->nr_vcpus = 0;
-	mutex_unlock(&kvm_sim_list_lock);
-	for (i = 0; i < nr; i++)
-		kthread_stop(vcpus[i].task);
-	kfree(vcpus);
+	mutex_lock(&kvm->vcpu_lock);
+	__kvm_sim_stop_vcpus(kvm);
+	mutex_unlock(&kvm->vcpu_lock);
 }
 EXPORT_SYMBOL_GPL(kvm_sim_stop_vcpus);
 
@@ -276,10 +281,10 @@ unsigned long kvm_sim_intercepts(struct kvm_sim *kvm)
 	unsigned long sum = 0;
 	int i;
 
-	mutex_lock(&kvm_sim_list_lock);
+	mutex_lock(&kvm->vcpu_lock);
 	for (i = 0; i < kvm->nr_vcpus; i++)
 		sum += READ_ONCE(kvm->vcpus[i].intercepts);
-	mutex_unlock(&kvm_sim_list_lock);
+	mutex_unlock(&kvm->vcpu_lock);
 	return sum;
 }
 EXPORT_SYMBOL_GPL(kvm_sim_intercepts);
@@ -311,6 +316,7 @@ struct kvm_sim *kvm_sim_create(int id, enum ap_crycb_format fmt)
 	refcount_set(&kvm->users_count, 1);
 	kvm->id = id;
 	mutex_init(&kvm->kv_lock);
+	mutex_init(&kvm->vcpu_lock);
 	INIT_LIST_HEAD(&kvm->vfio_groups);
 
 	mutex_lock(&kvm_sim_list_lock);

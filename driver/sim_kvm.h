@@ -52,8 +52,9 @@ struct kvm_sim_vcpu {
  * @node: entry in the list of live guests
  * @kv_lock: the kvm-vfio device's lock (kv->lock)
  * @vfio_groups: VFIO groups linked with KVM_DEV_VFIO_FILE_ADD
- * @vcpus: the vCPU threads
- * @nr_vcpus: number of vCPU threads
+ * @vcpu_lock: serializes starting and stopping the vCPU threads
+ * @vcpus: the vCPU threads, under @vcpu_lock
+ * @nr_vcpus: number of vCPU threads, under @vcpu_lock
  * @dir: debugfs directory
  */
 struct kvm_sim {
@@ -72,6 +73,7 @@ struct kvm_sim {
 	struct list_head node;
 	struct mutex kv_lock;		/* kv->lock */
 	struct list_head vfio_groups;
+	struct mutex vcpu_lock;		/* @vcpus, @nr_vcpus */
 	struct kvm_sim_vcpu *vcpus;
 	int nr_vcpus;
 	struct dentry *dir;

@@ -90,8 +90,8 @@ static int vfio_ap_mdev_validate_masks(struct ap_matrix_mdev *matrix_mdev)
 	lockdep_assert_held(&ap_sim_perms_mutex);
 	ret = ap_sim_check_reserved(&matrix_mdev->matrix);
 	if (ret) {
-		dev_warn(&matrix_mdev->dev,
-			 "Userspace may not assign queues reserved for the host\n");
+		dev_warn_ratelimited(&matrix_mdev->dev,
+				     "Userspace may not assign queues reserved for the host\n");
 		return ret;
 	}
 	return vfio_ap_mdev_verify_no_sharing(matrix_mdev, &matrix_mdev->matrix);

@@ -281,15 +281,16 @@ int vfio_ap_mdev_verify_no_sharing(struct ap_matrix_mdev *assignee,
 		    !ap_matrix_check_sharing(m, &other->matrix, apm, aqm))
 			continue;
 		if (assignee)
-			dev_warn(&assignee->dev,
-				 "Userspace may not assign queue %02lx.%04lx to mdev: already assigned to %s\n",
-				 find_first_bit(apm, AP_MATRIX_BITS),
-				 find_first_bit(aqm, AP_MATRIX_BITS), other->name);
+			dev_warn_ratelimited(&assignee->dev,
+					     "Userspace may not assign queue %02lx.%04lx to mdev: already assigned to %s\n",
+					     find_first_bit(apm, AP_MATRIX_BITS),
+					     find_first_bit(aqm, AP_MATRIX_BITS),
+					     other->name);
 		else
-			dev_warn(&other->dev,
-				 "Can not reserve queue %02lx.%04lx for host driver: in use by mdev\n",
-				 find_first_bit(apm, AP_MATRIX_BITS),
-				 find_first_bit(aqm, AP_MATRIX_BITS));
+			dev_warn_ratelimited(&other->dev,
+					     "Can not reserve queue %02lx.%04lx for host driver: in use by mdev\n",
+					     find_first_bit(apm, AP_MATRIX_BITS),
+					     find_first_bit(aqm, AP_MATRIX_BITS));
 		return -EADDRINUSE;
 	}
 	return 0;

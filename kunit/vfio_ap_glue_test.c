@@ -8,6 +8,7 @@
 #include <kunit/test.h>
 #include <linux/debug_locks.h>
 #include <linux/delay.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 
 #include "sim_internal.h"
@@ -679,3 +680,6 @@ static struct kunit_suite vfio_ap_ref_glue_test_suite = {
 };
 
 kunit_test_suite(vfio_ap_ref_glue_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the vfio_ap_ref driver glue");
+MODULE_LICENSE("GPL");

@@ -75,7 +75,11 @@ skipped=$(sed -nE 's/.*skipped: ([0-9]+).*/\1/p' <<<"$summary")
 passed=${passed:-0}
 skipped=${skipped:-0}
 failed=$((total - passed - skipped))
-for suite in ap_matrix vfio_ap_ref_glue; do
+# Every suite the kunitconfig enables must have run.
+suites=()
+grep -q '^CONFIG_VFIO_AP_REF_CORE_KUNIT_TEST=y' "$KUNITCONFIG" && suites+=(ap_matrix)
+grep -q '^CONFIG_VFIO_AP_REF_GLUE_KUNIT_TEST=y' "$KUNITCONFIG" && suites+=(vfio_ap_ref_glue)
+for suite in "${suites[@]}"; do
 	grep -qE "\[(PASSED|FAILED|CRASHED|SKIPPED)\] $suite =" "$log" ||
 		{ echo "kunit: suite $suite did not run" >&2; failed=$((failed + 1)); }
 done

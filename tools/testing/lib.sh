@@ -3,7 +3,7 @@
 # Shared helpers for the vfio-ap-ref runners. Sourced, never executed.
 
 PROJ=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-CACHE=${VFIO_AP_REF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vfio-ap-ref}
+CACHE=${VFIO_AP_REF_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/vfio-ap-ref}
 KVER=${KVER:-6.12}
 
 die() {

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the vfio_ap_ref selftests: sysfs and debugfs paths,
+ * reads and writes that return -errno, and a guest's decoded APCB.
+ */
+#ifndef _VFIO_AP_REF_SELFTEST_H_
+#define _VFIO_AP_REF_SELFTEST_H_
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define VAR_ROOT	"/sys/devices/vfio_ap_ref/matrix"
+#define VAR_TYPE	VAR_ROOT "/mdev_supported_types/vfio_ap-passthrough"
+#define VAR_BUS		"/sys/bus/ap_sim"
+#define VAR_DRV		VAR_BUS "/drivers/vfio_ap_ref"
+#define VAR_HOSTDRV	VAR_BUS "/drivers/ap_sim_host"
+#define VAR_DBG		"/sys/kernel/debug/vfio_ap_ref"
+
+#define UUID_A	"11111111-2222-3333-4444-555555555555"
+#define UUID_B	"66666666-7777-8888-9999-aaaaaaaaaaaa"
+
+/* Write @len bytes to @path in one write(): 0 or -errno. */
+static inline int var_write_len(const char *path, const char *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n = 0;
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	ret = n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
+	close(fd);
+	return ret;
+}
+
+static inline int var_write(const char *path, const char *buf)
+{
+	return var_write_len(path, buf, strlen(buf));
+}
+
+/* printf-style path and value. */
+static inline int var_writef(const char *path, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return var_write(path, buf);
+}
+
+/* Read a whole file into @buf (NUL-terminated): length or -errno. */
+static inline int var_read(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	size_t len = 0;
+	ssize_t n = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (len + 1 < size && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	n = n < 0 ? -errno : 0;
+	close(fd);
+	buf[len] = '\0';
+	return n < 0 ? n : (int)len;
+}
+
+static inline const char *mdev_path(char *buf, const char *uuid,
+				    const char *attr)
+{
+	snprintf(buf, 256, VAR_ROOT "/%s/%s", uuid, attr);
+	return buf;
+}
+
+/* Write to an mdev attribute. */
+static inline int mdev_write(const char *uuid, const char *attr,
+			     const char *val)
+{
+	char p[256];
+
+	return var_write(mdev_path(p, uuid, attr), val);
+}
+
+static inline int mdev_read(const char *uuid, const char *attr, char *buf,
+			    size_t size)
+{
+	char p[256];
+
+	return var_read(mdev_path(p, uuid, attr), buf, size);
+}
+
+/* A command to the simulated host AP configuration. */
+static inline int host_cmd(const char *cmd)
+{
+	return var_write(VAR_DBG "/ap/config", cmd);
+}
+
+static inline int guest_path(char *buf, int id, const char *file)
+{
+	return snprintf(buf, 256, VAR_DBG "/guests/%d/%s", id, file);
+}
+
+/* The guest's APCB as the simulation decodes it from the CRYCB. */
+struct apcb {
+	char apm[1024], aqm[1024], adm[1024];
+};
+
+static inline int guest_apcb(int id, struct apcb *a)
+{
+	char p[256], buf[4096], *line, *save;
+	int n;
+
+	guest_path(p, id, "apcb");
+	n = var_read(p, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	memset(a, 0, sizeof(*a));
+	/* Lines "apm <list>", "aqm <list>", "adm <list>"; a list may be empty. */
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *dst = !strncmp(line, "apm ", 4) ? a->apm :
+			    !strncmp(line, "aqm ", 4) ? a->aqm :
+			    !strncmp(line, "adm ", 4) ? a->adm : NULL;
+
+		if (dst)
+			snprintf(dst, sizeof(a->apm), "%s", line + 4);
+	}
+	return 0;
+}
+
+#endif /* _VFIO_AP_REF_SELFTEST_H_ */

@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Functional selftests of the vfio_ap reference driver, through its sysfs
+ * interface and the simulation's debugfs control files: every attribute
+ * and error code, the bad-input table, mdev create/remove, apmask/aqmask
+ * and in_use, queue status, and the guest's APCB after each kind of
+ * change.
+ */
+#include <sys/stat.h>
+
+#include "../kselftest_harness.h"
+#include "vfio_ap_ref.h"
+
+#define GUEST	42
+
+FIXTURE(var) {
+	int vfio_fd;
+};
+
+static void host_reset(void)
+{
+	static const char * const undo[] = {
+		"-a 1", "-a 2", "-a 3", "-a 7", "-d 4", "-d 5", "-d 8", "-c 6",
+		"type 7 10", "scan",
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(undo) / sizeof(undo[0]); i++)
+		host_cmd(undo[i]);
+}
+
+FIXTURE_SETUP(var)
+{
+	static const char * const setup[] = {
+		"+a 1", "+a 2", "+a 3", "+d 4", "+d 5", "+c 6", "scan",
+	};
+	unsigned int i;
+
+	self->vfio_fd = -1;
+	/* A test killed by its timeout leaves its state behind. */
+	var_writef(VAR_DBG "/guests/destroy", "%d", GUEST);
+	mdev_write(UUID_A, "remove", "1");
+	mdev_write(UUID_B, "remove", "1");
+	host_reset();
+	var_write(VAR_BUS "/apmask", "0x");
+	var_write(VAR_BUS "/aqmask", "0x");
+	for (i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
+		ASSERT_EQ(0, host_cmd(setup[i])) TH_LOG("host command %u", i);
+	ASSERT_EQ(0, var_write(VAR_TYPE "/create", UUID_A));
+}
+
+FIXTURE_TEARDOWN(var)
+{
+	char p[256];
+
+	if (self->vfio_fd >= 0)
+		close(self->vfio_fd);
+	var_writef(VAR_DBG "/guests/destroy", "%d", GUEST);
+	var_write(mdev_path(p, UUID_A, "remove"), "1");
+	var_write(mdev_path(p, UUID_B, "remove"), "1");
+	var_write(VAR_BUS "/apmask", "0x");
+	var_write(VAR_BUS "/aqmask", "0x");
+	host_reset();
+}
+
+/* Create guest GUEST, link it to @uuid and open the mdev: 0 or -errno. */
+static int attach(int *fd, const char *uuid)
+{
+	char p[256];
+	int ret;
+
+	ret = var_writef(VAR_DBG "/guests/create", "%d", GUEST);
+	if (ret && ret != -EEXIST)
+		return ret;
+	guest_path(p, GUEST, "vfio_add");
+	ret = var_write(p, uuid);
+	if (ret && ret != -EEXIST)
+		return ret;
+	snprintf(p, sizeof(p), VAR_DBG "/vfio/%s", uuid);
+	*fd = open(p, O_RDWR);
+	return *fd < 0 ? -errno : 0;
+}
+
+TEST_F(var, mdev_create_remove)
+{
+	char buf[256], p[256];
+	int avail;
+
+	ASSERT_LT(0, var_read(VAR_TYPE "/available_instances", buf, sizeof(buf)));
+	avail = atoi(buf);
+	EXPECT_EQ(255, avail);
+	ASSERT_LT(0, var_read(VAR_TYPE "/name", buf, sizeof(buf)));
+	EXPECT_STREQ("VFIO AP Passthrough Device\n", buf);
+	ASSERT_LT(0, var_read(VAR_TYPE "/device_api", buf, sizeof(buf)));
+	EXPECT_STREQ("vfio-ap\n", buf);
+
+	EXPECT_EQ(-EEXIST, var_write(VAR_TYPE "/create", UUID_A));
+	EXPECT_EQ(-EINVAL, var_write(VAR_TYPE "/create", "not-a-uuid"));
+	ASSERT_EQ(0, var_write(VAR_TYPE "/create", UUID_B "\n"));
+	snprintf(p, sizeof(p), VAR_TYPE "/devices/%s", UUID_B);
+	EXPECT_EQ(0, access(p, F_OK));
+	ASSERT_LT(0, var_read(VAR_TYPE "/available_instances", buf, sizeof(buf)));
+	EXPECT_EQ(avail - 1, atoi(buf));
+
+	EXPECT_EQ(-EINVAL, mdev_write(UUID_B, "remove", "0"));
+	ASSERT_EQ(0, mdev_write(UUID_B, "remove", "1"));
+	EXPECT_NE(0, access(mdev_path(p, UUID_B, "matrix"), F_OK));
+	ASSERT_LT(0, var_read(VAR_TYPE "/available_instances", buf, sizeof(buf)));
+	EXPECT_EQ(avail, atoi(buf));
+}
+
+TEST_F(var, assign_and_show)
+{
+	char buf[4096];
+
+	/* Adapter only, domain only, then APQNs. */
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "5"));
+	ASSERT_LE(0, mdev_read(UUID_A, "matrix", buf, sizeof(buf)));
+	EXPECT_STREQ("05.\n", buf);
+	ASSERT_EQ(0, mdev_write(UUID_A, "unassign_adapter", "5"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "0xab"));
+	ASSERT_LE(0, mdev_read(UUID_A, "matrix", buf, sizeof(buf)));
+	EXPECT_STREQ(".00ab\n", buf);
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "0x10"));
+	/* Assigning again changes nothing. */
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+	ASSERT_LE(0, mdev_read(UUID_A, "matrix", buf, sizeof(buf)));
+	EXPECT_STREQ("01.00ab\n10.00ab\n", buf);
+	/* Unassigning what is not assigned succeeds. */
+	EXPECT_EQ(0, mdev_write(UUID_A, "unassign_domain", "7"));
+
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_control_domain", "6"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_control_domain", "255"));
+	ASSERT_LE(0, mdev_read(UUID_A, "control_domains", buf, sizeof(buf)));
+	EXPECT_STREQ("0006\n00ff\n", buf);
+	ASSERT_EQ(0, mdev_write(UUID_A, "unassign_control_domain", "255"));
+	ASSERT_LE(0, mdev_read(UUID_A, "control_domains", buf, sizeof(buf)));
+	EXPECT_STREQ("0006\n", buf);
+
+	/*
+	 * Only adapter 1 and no domain are in the host config: the shadow
+	 * has adapter 1 alone. With domain 4, queue 01.0004 passes.
+	 */
+	ASSERT_LE(0, mdev_read(UUID_A, "guest_matrix", buf, sizeof(buf)));
+	EXPECT_STREQ("01.\n", buf);
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	ASSERT_LE(0, mdev_read(UUID_A, "guest_matrix", buf, sizeof(buf)));
+	EXPECT_STREQ("01.0004\n", buf);
+}
+
+TEST_F(var, assign_errors_roll_back)
+{
+	char before[4096], after[4096];
+
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	ASSERT_LE(0, mdev_read(UUID_A, "matrix", before, sizeof(before)));
+
+	/* Reserved for the host: 02.0004. */
+	ASSERT_EQ(0, var_write(VAR_BUS "/apmask", "+2"));
+	ASSERT_EQ(0, var_write(VAR_BUS "/aqmask", "+4"));
+	EXPECT_EQ(-EADDRNOTAVAIL, mdev_write(UUID_A, "assign_adapter", "2"));
+	/* In another mdev: B gets 03.0004, then A asks for adapter 3. */
+	ASSERT_EQ(0, var_write(VAR_TYPE "/create", UUID_B));
+	ASSERT_EQ(0, mdev_write(UUID_B, "assign_adapter", "3"));
+	ASSERT_EQ(0, mdev_write(UUID_B, "assign_domain", "4"));
+	EXPECT_EQ(-EADDRINUSE, mdev_write(UUID_A, "assign_adapter", "3"));
+	EXPECT_EQ(-ENODEV, mdev_write(UUID_A, "assign_adapter", "256"));
+	EXPECT_EQ(-ENODEV, mdev_write(UUID_A, "assign_domain", "256"));
+	EXPECT_EQ(-ENODEV, mdev_write(UUID_A, "assign_control_domain", "256"));
+
+	ASSERT_LE(0, mdev_read(UUID_A, "matrix", after, sizeof(after)));
+	EXPECT_STREQ(before, after);
+	/* Control domains are never checked for sharing. */
+	EXPECT_EQ(0, mdev_write(UUID_B, "assign_control_domain", "6"));
+	EXPECT_EQ(0, mdev_write(UUID_A, "assign_control_domain", "6"));
+}
+
+/* Everything a write could change, as text. */
+static void snapshot(char *out, size_t size)
+{
+	static const char * const files[] = {
+		VAR_ROOT "/" UUID_A "/matrix",
+		VAR_ROOT "/" UUID_A "/guest_matrix",
+		VAR_ROOT "/" UUID_A "/control_domains",
+		VAR_TYPE "/available_instances",
+		VAR_BUS "/apmask",
+		VAR_BUS "/aqmask",
+		VAR_DBG "/ap/config",
+	};
+	size_t len = 0;
+	unsigned int i;
+	int n;
+
+	out[0] = '\0';
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		len += snprintf(out + len, size - len, "%s:\n", files[i]);
+		n = var_read(files[i], out + len, size - len);
+		if (n > 0)
+			len += n;
+	}
+	len += snprintf(out + len, size - len, "guest:%d",
+			access(VAR_DBG "/guests/42", F_OK) == 0);
+}
+
+struct bad_write {
+	const char *file;
+	const char *in[9];	/* the nine inputs, NULL: not applicable */
+	int err[9];
+};
+
+#define BAD_4K	((const char *)1)
+
+/*
+ * Per file: empty, whitespace, sign, overflow, max, max+1, trailing
+ * garbage, 4 KiB, non-ASCII. Expected errno per input; 0 means accepted
+ * (then the state may change and is not compared).
+ */
+static const struct bad_write bad_writes[] = {
+	{ "assign_adapter", { "", " ", "-1", "18446744073709551616", "255",
+	  "256", "1x", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, ERANGE, 0, ENODEV, EINVAL, EINVAL, EINVAL } },
+	{ "unassign_adapter", { "", " ", "-1", "18446744073709551616", "255",
+	  "256", "1x", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, ERANGE, 0, ENODEV, EINVAL, EINVAL, EINVAL } },
+	{ "assign_domain", { "", " ", "-1", "18446744073709551616", "255",
+	  "256", "1x", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, ERANGE, 0, ENODEV, EINVAL, EINVAL, EINVAL } },
+	{ "unassign_domain", { "", " ", "-1", "18446744073709551616", "255",
+	  "256", "1x", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, ERANGE, 0, ENODEV, EINVAL, EINVAL, EINVAL } },
+	{ "assign_control_domain", { "", " ", "-1", "18446744073709551616",
+	  "255", "256", "1x", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, ERANGE, 0, ENODEV, EINVAL, EINVAL, EINVAL } },
+	{ "unassign_control_domain", { "", " ", "-1", "18446744073709551616",
+	  "255", "256", "1x", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, ERANGE, 0, ENODEV, EINVAL, EINVAL, EINVAL } },
+	{ "remove", { "", " ", "-1", "18446744073709551616", NULL, "2", "1x",
+	  BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, EINVAL, 0, EINVAL, EINVAL, EINVAL, EINVAL } },
+	{ VAR_TYPE "/create", { "", " ", "-1", "18446744073709551616",
+	  "01234567-89ab-cdef-0123-456789abcdef",
+	  "01234567-89ab-cdef-0123-456789abcdefx", UUID_B "x", BAD_4K,
+	  "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, EINVAL, 0, EINVAL, EINVAL, EINVAL, EINVAL } },
+	{ VAR_BUS "/apmask", { "", " ", "-1", "+18446744073709551616", "+255",
+	  "+256", "+1x", BAD_4K, "\xc3\xa9" },
+	  { 0, EINVAL, 0, EINVAL, 0, EINVAL, EINVAL, EINVAL, EINVAL } },
+	{ VAR_BUS "/aqmask", { "", " ", "-1", "+18446744073709551616", "+255",
+	  "+256", "+1x", BAD_4K, "\xc3\xa9" },
+	  { 0, EINVAL, 0, EINVAL, 0, EINVAL, EINVAL, EINVAL, EINVAL } },
+	{ VAR_DBG "/ap/config", { "", " ", "+a -1", "+a 18446744073709551616",
+	  "+a 255", "+a 256", "+a 1x", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, ERANGE, 0, ERANGE, EINVAL, EINVAL, EINVAL } },
+	{ VAR_DBG "/guests/create", { "", " ", "-1", "18446744073709551616",
+	  "9999", "10000", "1x", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, ERANGE, 0, ERANGE, EINVAL, EINVAL, EINVAL } },
+	{ VAR_DBG "/guests/destroy", { "", " ", "-1", "18446744073709551616",
+	  "9999", "10000", "1x", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, ERANGE, ENOENT, ERANGE, EINVAL, EINVAL,
+	    EINVAL } },
+	{ VAR_DBG "/guests/42/vcpus", { "", " ", "-1", "18446744073709551616 1",
+	  "64 1", "65 1", "1x 1", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, EINVAL, ERANGE, 0, ERANGE, EINVAL, EINVAL, EINVAL } },
+	{ VAR_DBG "/guests/42/vfio_add", { "", " ", "-1", "18446744073709551616",
+	  UUID_A, UUID_A "0", "1x", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, ENOENT, ENOENT, 0, ENOENT, ENOENT, EINVAL, EINVAL } },
+	{ VAR_DBG "/guests/42/vfio_del", { "", " ", "-1", "18446744073709551616",
+	  UUID_B, UUID_B "0", "1x", BAD_4K, "\xc3\xa9" },
+	  { EINVAL, EINVAL, ENOENT, ENOENT, ENOENT, ENOENT, ENOENT, EINVAL,
+	    EINVAL } },
+};
+
+/* 16 files x 9 inputs, each with two snapshots: slow under TCG and KASAN. */
+TEST_F_TIMEOUT(var, bad_input_every_write, 900)
+{
+	static const char * const names[9] = {
+		"empty", "whitespace", "sign", "overflow", "max", "max+1",
+		"trailing garbage", "4 KiB", "non-ASCII",
+	};
+	char *before = malloc(65536), *after = malloc(65536);
+	char *big = malloc(4097), path[256];
+	unsigned int i, k;
+	int ret;
+
+	ASSERT_NE(NULL, before);
+	ASSERT_NE(NULL, after);
+	ASSERT_NE(NULL, big);
+	memset(big, 'a', 4096);
+	big[4096] = '\0';
+
+	for (i = 0; i < sizeof(bad_writes) / sizeof(bad_writes[0]); i++) {
+		const struct bad_write *b = &bad_writes[i];
+
+		for (k = 0; k < 9; k++) {
+			const char *in = b->in[k] == BAD_4K ? big : b->in[k];
+
+			if (!in)
+				continue;
+			/* Fresh baseline: guest 42 and something assigned. */
+			ret = var_writef(VAR_DBG "/guests/create", "%d", GUEST);
+			ASSERT_TRUE(ret == 0 || ret == -EEXIST);
+			mdev_write(UUID_A, "assign_adapter", "1");
+			mdev_write(UUID_A, "assign_domain", "4");
+			mdev_write(UUID_A, "assign_control_domain", "6");
+			if (b->file[0] == '/')
+				snprintf(path, sizeof(path), "%s", b->file);
+			else
+				mdev_path(path, UUID_A, b->file);
+
+			snapshot(before, 65536);
+			ret = var_write(path, in);
+			/* An empty write() reaches no sysfs store at all. */
+			if (!*in && strncmp(path, VAR_DBG, strlen(VAR_DBG))) {
+				EXPECT_EQ(0, ret);
+			} else {
+				EXPECT_EQ(-b->err[k], ret)
+					TH_LOG("%s <- %s", b->file, names[k]);
+			}
+			if (ret) {
+				snapshot(after, 65536);
+				EXPECT_STREQ(before, after)
+					TH_LOG("%s <- %s changed state", b->file,
+					       names[k]);
+			}
+			/* Undo what an accepted write did. */
+			if (!ret && strstr(b->file, "/create") &&
+			    strstr(b->file, VAR_TYPE)) {
+				char p[256];
+
+				snprintf(p, sizeof(p), VAR_ROOT "/%s/remove", in);
+				var_write(p, "1");
+			}
+			if (!ret && strstr(b->file, "guests/create"))
+				var_write(VAR_DBG "/guests/destroy", in);
+		}
+	}
+	free(before);
+	free(after);
+	free(big);
+}
+
+TEST_F(var, in_use_makes_mask_write_ebusy)
+{
+	char before[256], after[256];
+
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	ASSERT_EQ(0, var_write(VAR_BUS "/aqmask", "+4"));
+	ASSERT_LT(0, var_read(VAR_BUS "/apmask", before, sizeof(before)));
+	EXPECT_EQ(-EBUSY, var_write(VAR_BUS "/apmask", "+1"));
+	EXPECT_EQ(-EBUSY, var_write(VAR_BUS "/apmask", "0x40"));
+	ASSERT_LT(0, var_read(VAR_BUS "/apmask", after, sizeof(after)));
+	EXPECT_STREQ(before, after);
+	/* Adapter 2 is not used: it can be reserved, and its queue rebinds. */
+	ASSERT_EQ(0, var_write(VAR_BUS "/apmask", "+2"));
+	EXPECT_EQ(0, access(VAR_HOSTDRV "/02.0004", F_OK));
+	EXPECT_NE(0, access(VAR_DRV "/02.0004", F_OK));
+	ASSERT_LT(0, var_read(VAR_BUS "/apmask", after, sizeof(after)));
+	EXPECT_EQ(0, strncmp(after, "0x20", 4)) TH_LOG("apmask %s", after);
+	ASSERT_EQ(0, var_write(VAR_BUS "/apmask", "-2"));
+	EXPECT_EQ(0, access(VAR_DRV "/02.0004", F_OK));
+}
+
+TEST_F(var, queue_status)
+{
+	char buf[64];
+
+	ASSERT_LT(0, var_read(VAR_BUS "/devices/01.0004/status", buf, sizeof(buf)));
+	EXPECT_STREQ("unassigned\n", buf);
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	ASSERT_LT(0, var_read(VAR_BUS "/devices/01.0004/status", buf, sizeof(buf)));
+	EXPECT_STREQ("assigned\n", buf);
+	ASSERT_EQ(0, attach(&self->vfio_fd, UUID_A));
+	ASSERT_LT(0, var_read(VAR_BUS "/devices/01.0004/status", buf, sizeof(buf)));
+	EXPECT_STREQ("in use\n", buf);
+	/* A queue reserved for the host has no status attribute. */
+	ASSERT_EQ(0, var_write(VAR_BUS "/aqmask", "+5"));
+	ASSERT_EQ(0, var_write(VAR_BUS "/apmask", "+3"));
+	EXPECT_NE(0, access(VAR_BUS "/devices/03.0005/status", F_OK));
+}
+
+TEST_F(var, guest_apcb_follows_changes)
+{
+	struct apcb a;
+	char p[256];
+
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_control_domain", "6"));
+	ASSERT_EQ(0, attach(&self->vfio_fd, UUID_A));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("1", a.apm);
+	EXPECT_STREQ("4", a.aqm);
+	EXPECT_STREQ("6", a.adm);
+
+	/* Hot plug and unplug with the guest attached. */
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "2"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "5"));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("1-2", a.apm);
+	EXPECT_STREQ("4-5", a.aqm);
+	ASSERT_EQ(0, mdev_write(UUID_A, "unassign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "unassign_control_domain", "6"));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("2", a.apm);
+	EXPECT_STREQ("", a.adm);
+
+	/* Unbinding a queue takes its adapter out; binding brings it back. */
+	ASSERT_EQ(0, var_write(VAR_DRV "/unbind", "02.0005"));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("", a.apm);
+	ASSERT_EQ(0, var_write(VAR_DRV "/bind", "02.0005"));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("2", a.apm);
+
+	/* Host config: a removed domain goes, an added adapter comes. */
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "7"));
+	ASSERT_EQ(0, host_cmd("-d 5"));
+	ASSERT_EQ(0, host_cmd("scan"));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("4", a.aqm);
+	ASSERT_EQ(0, host_cmd("+a 7"));
+	ASSERT_EQ(0, host_cmd("scan"));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("2,7", a.apm);
+	/* An adapter older than CEX4 is not plugged in. */
+	ASSERT_EQ(0, host_cmd("-a 7"));
+	ASSERT_EQ(0, host_cmd("scan"));
+	ASSERT_EQ(0, host_cmd("type 7 8"));
+	ASSERT_EQ(0, host_cmd("+a 7"));
+	ASSERT_EQ(0, host_cmd("scan"));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("2", a.apm);
+
+	/* Detach clears the guest's masks. */
+	close(self->vfio_fd);
+	self->vfio_fd = -1;
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("", a.apm);
+	EXPECT_STREQ("", a.aqm);
+	guest_path(p, GUEST, "crycb");
+	EXPECT_EQ(0, access(p, R_OK));
+}
+
+TEST_F(var, reset_failure_keeps_adapter_out)
+{
+	struct apcb a;
+
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "2"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	ASSERT_EQ(0, attach(&self->vfio_fd, UUID_A));
+	/* The reset at detach fails for 01.0004 (response code 3). */
+	ASSERT_EQ(0, host_cmd("reset_fail 0x0104 3"));
+	close(self->vfio_fd);
+	self->vfio_fd = -1;
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "5"));
+	ASSERT_EQ(0, attach(&self->vfio_fd, UUID_A));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("2", a.apm);
+}
+
+TEST_F(var, open_without_guest_einval)
+{
+	char p[256];
+	int fd;
+
+	snprintf(p, sizeof(p), VAR_DBG "/vfio/%s", UUID_A);
+	fd = open(p, O_RDWR);
+	EXPECT_EQ(-1, fd);
+	EXPECT_EQ(EINVAL, errno);
+	if (fd >= 0)
+		close(fd);
+}
+
+TEST_F(var, two_mdevs_one_guest_eperm)
+{
+	struct apcb a;
+	char p[256];
+	int fd;
+
+	ASSERT_EQ(0, var_write(VAR_TYPE "/create", UUID_B));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	ASSERT_EQ(0, mdev_write(UUID_B, "assign_adapter", "2"));
+	ASSERT_EQ(0, mdev_write(UUID_B, "assign_domain", "5"));
+	ASSERT_EQ(0, attach(&self->vfio_fd, UUID_A));
+	fd = -1;
+	EXPECT_EQ(-EPERM, attach(&fd, UUID_B));
+	if (fd >= 0)
+		close(fd);
+	/* Nothing dangles: the guest still has A's APCB, and B can detach. */
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("1", a.apm);
+	guest_path(p, GUEST, "vfio_del");
+	EXPECT_EQ(0, var_write(p, UUID_B));
+	EXPECT_EQ(0, mdev_write(UUID_B, "remove", "1"));
+}
+
+int main(int argc, char **argv)
+{
+	if (access(VAR_ROOT, F_OK) || access(VAR_DBG, F_OK))
+		ksft_exit_skip("vfio_ap_ref modules not loaded or debugfs not mounted\n");
+	return test_harness_run(argc, argv);
+}

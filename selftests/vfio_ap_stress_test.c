@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Concurrent stress of the vfio_ap reference driver: actors assign and
+ * unassign, create and remove an mdev, attach and detach guests, destroy
+ * guests, change the host configuration, flip apmask/aqmask, bind and
+ * unbind queues, run vCPUs intercepting PQAP, and read the matrices and
+ * queue status, all at once. A checker stops the actors now and then and
+ * checks the invariants on a quiescent system:
+ *
+ *  - a guest's APCB is within assigned & host config & bound queues;
+ *  - no APQN is in two mdevs;
+ *  - no APQN reserved for the host is assigned;
+ * and at the end the assigned matrices must equal what the log of
+ * successful assign/unassign operations says (each matrix bit has one
+ * owning thread, so the last successful operation of its owner wins).
+ *
+ * Parameters come from the environment (the VM's init exports them from
+ * the kernel command line): VAR_SEED, VAR_STRESS_SECONDS,
+ * VAR_STRESS_THREADS. Each thread draws from its own generator seeded
+ * from (seed, actor, thread), so a seed reproduces every thread's
+ * schedule of operations.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../kselftest_harness.h"
+#include "vfio_ap_ref.h"
+
+#define NR_MDEVS	3	/* mdevs 0..2 fixed, guests 100..102 */
+#define NR_IDS		6	/* adapters, domains and cdoms 0..5 */
+#define SPARE_UUID	"dddddddd-dddd-dddd-dddd-dddddddddddd"
+
+static const char * const mdev_uuid[NR_MDEVS] = {
+	"a0000000-0000-0000-0000-000000000000",
+	"a1111111-1111-1111-1111-111111111111",
+	"a2222222-2222-2222-2222-222222222222",
+};
+
+enum actor {
+	A_ASSIGN, A_MDEV, A_ATTACH, A_DESTROY, A_HOST, A_MASK, A_BIND,
+	A_VCPU, A_READ, NR_ACTORS
+};
+
+static const char * const actor_name[NR_ACTORS] = {
+	"assign", "mdev", "attach", "destroy", "host", "mask", "bind",
+	"vcpu", "read",
+};
+
+struct stress {
+	uint64_t seed;
+	int seconds, threads;
+	volatile int stop;
+	/* Actors hold it for reading per operation; the checker writes. */
+	pthread_rwlock_t quiesce;
+	pthread_mutex_t fail_lock;
+	char failure[512];
+	/* The last successful op on each owned bit: 1 set, 0 clear, -1 none. */
+	int8_t last[NR_MDEVS][3][NR_IDS];
+	unsigned long ops[NR_ACTORS], ok[NR_ACTORS];
+	int vfio_fd[NR_MDEVS];
+	pthread_mutex_t fd_lock;
+};
+
+struct actor_arg {
+	struct stress *st;
+	enum actor actor;
+	int thread, nthreads;
+	uint64_t rng;
+};
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static unsigned int below(uint64_t *s, unsigned int n)
+{
+	return rnd(s) % n;
+}
+
+static void fail(struct stress *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&st->fail_lock);
+	if (!st->failure[0]) {
+		va_start(ap, fmt);
+		vsnprintf(st->failure, sizeof(st->failure), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&st->fail_lock);
+	st->stop = 1;
+}
+
+static const char * const kind_attr[3][2] = {
+	{ "unassign_adapter", "assign_adapter" },
+	{ "unassign_domain", "assign_domain" },
+	{ "unassign_control_domain", "assign_control_domain" },
+};
+
+/* One operation of an actor; returns true if it succeeded. */
+static bool actor_op(struct actor_arg *a)
+{
+	struct stress *st = a->st;
+	uint64_t *r = &a->rng;
+	char p[256], buf[4096];
+	int m = below(r, NR_MDEVS), id, ret;
+
+	switch (a->actor) {
+	case A_ASSIGN: {
+		/* Thread t owns the bits whose (mdev, kind, id) index is t mod n. */
+		int kind = below(r, 3), set = below(r, 2), idx;
+
+		id = below(r, NR_IDS);
+		idx = (m * 3 + kind) * NR_IDS + id;
+		if (idx % a->nthreads != a->thread)
+			id = (id + a->thread) % NR_IDS;
+		idx = (m * 3 + kind) * NR_IDS + id;
+		if (idx % a->nthreads != a->thread)
+			return false;
+		snprintf(buf, sizeof(buf), "%d", id);
+		ret = mdev_write(mdev_uuid[m], kind_attr[kind][set], buf);
+		if (ret && ret != -EADDRINUSE && ret != -EADDRNOTAVAIL)
+			fail(st, "%s %s %d: %s", mdev_uuid[m],
+			     kind_attr[kind][set], id, strerror(-ret));
+		if (!ret)
+			st->last[m][kind][id] = set;
+		return !ret;
+	}
+	case A_MDEV:
+		ret = var_write(VAR_TYPE "/create", SPARE_UUID);
+		if (ret == -EEXIST)
+			ret = mdev_write(SPARE_UUID, "remove", "1");
+		else if (!ret)
+			mdev_write(SPARE_UUID, "assign_domain", "3");
+		return !ret;
+	case A_ATTACH:
+		pthread_mutex_lock(&st->fd_lock);
+		if (st->vfio_fd[m] >= 0) {
+			close(st->vfio_fd[m]);
+			st->vfio_fd[m] = -1;
+			ret = 0;
+		} else {
+			snprintf(p, sizeof(p), VAR_DBG "/vfio/%s", mdev_uuid[m]);
+			st->vfio_fd[m] = open(p, O_RDWR);
+			ret = st->vfio_fd[m] < 0 ? -errno : 0;
+			/* A destroyed guest is unlinked: EINVAL is fine. */
+			if (ret && ret != -EINVAL)
+				fail(st, "open %s: %s", p, strerror(-ret));
+		}
+		pthread_mutex_unlock(&st->fd_lock);
+		return !ret;
+	case A_DESTROY:
+		var_writef(VAR_DBG "/guests/destroy", "%d", 100 + m);
+		ret = var_writef(VAR_DBG "/guests/create", "%d", 100 + m);
+		guest_path(p, 100 + m, "vfio_add");
+		if (!ret)
+			ret = var_write(p, mdev_uuid[m]);
+		return !ret;
+	case A_HOST: {
+		static const char kinds[] = "adc";
+
+		id = below(r, NR_IDS);
+		snprintf(buf, sizeof(buf), "%c%c %d", below(r, 4) ? '+' : '-',
+			 kinds[below(r, 3)], id);
+		ret = host_cmd(buf);
+		if (!ret)
+			ret = host_cmd("scan");
+		if (ret)
+			fail(st, "host %s: %s", buf, strerror(-ret));
+		return !ret;
+	}
+	case A_MASK:
+		/* Reserve ids 4 and 5 only, so the others stay assignable. */
+		snprintf(buf, sizeof(buf), "%c%d", below(r, 2) ? '+' : '-',
+			 4 + below(r, 2));
+		ret = var_write(below(r, 2) ? VAR_BUS "/apmask" : VAR_BUS "/aqmask",
+				buf);
+		if (ret && ret != -EBUSY)
+			fail(st, "mask %s: %s", buf, strerror(-ret));
+		return !ret;
+	case A_BIND:
+		snprintf(buf, sizeof(buf), "%02x.%04x", below(r, NR_IDS),
+			 below(r, NR_IDS));
+		if (below(r, 2))
+			ret = var_write(VAR_DRV "/unbind", buf);
+		else
+			ret = var_write(VAR_DRV "/bind", buf);
+		return !ret;
+	case A_VCPU:
+		guest_path(p, 100 + m, "vcpus");
+		ret = var_write(p, below(r, 4) ? "2 2000" : "0");
+		return !ret;
+	case A_READ:
+		mdev_read(mdev_uuid[m], below(r, 2) ? "matrix" : "guest_matrix",
+			  buf, sizeof(buf));
+		snprintf(p, sizeof(p), VAR_BUS "/devices/%02x.%04x/status",
+			 below(r, NR_IDS), below(r, NR_IDS));
+		ret = var_read(p, buf, sizeof(buf));
+		if (ret > 0 && strcmp(buf, "unassigned\n") &&
+		    strcmp(buf, "assigned\n") && strcmp(buf, "in use\n"))
+			fail(st, "%s reads \"%s\"", p, buf);
+		return ret > 0;
+	default:
+		return false;
+	}
+}
+
+static void *actor_thread(void *arg)
+{
+	struct actor_arg *a = arg;
+	struct stress *st = a->st;
+
+	while (!st->stop) {
+		bool ok;
+
+		pthread_rwlock_rdlock(&st->quiesce);
+		ok = actor_op(a);
+		pthread_rwlock_unlock(&st->quiesce);
+		__atomic_add_fetch(&st->ops[a->actor], 1, __ATOMIC_RELAXED);
+		if (ok)
+			__atomic_add_fetch(&st->ok[a->actor], 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/* "1,3-5" into a bitmap of NR_IDS... 256 bits. */
+static void parse_list(const char *s, bool *out)
+{
+	char *end;
+	long a, b;
+
+	memset(out, 0, 256);
+	while (*s) {
+		a = strtol(s, &end, 10);
+		if (end == s)
+			break;
+		b = a;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		for (; a <= b && a < 256; a++)
+			out[a] = true;
+		s = *end == ',' ? end + 1 : end;
+	}
+}
+
+struct sets {
+	bool apm[256], aqm[256], adm[256];
+};
+
+/* An mdev's matrix from its "matrix" and "control_domains" files. */
+static int read_matrix(const char *uuid, struct sets *s)
+{
+	char buf[8192], *line, *save;
+	unsigned int a, q;
+
+	memset(s, 0, sizeof(*s));
+	if (mdev_read(uuid, "matrix", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%x.%x", &a, &q) == 2) {
+			s->apm[a] = s->aqm[q] = true;
+		} else if (line[0] == '.' && sscanf(line + 1, "%x", &q) == 1) {
+			s->aqm[q] = true;
+		} else if (sscanf(line, "%x.", &a) == 1) {
+			s->apm[a] = true;
+		}
+	}
+	if (mdev_read(uuid, "control_domains", buf, sizeof(buf)) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%x", &a) == 1)
+			s->adm[a] = true;
+	return 0;
+}
+
+/* Check the invariants; the caller has stopped every actor. */
+static void check_invariants(struct stress *st)
+{
+	struct sets mx[NR_MDEVS], host;
+	bool apmask[256], aqmask[256];
+	char buf[4096], hex[8];
+	int m, n, a, q;
+	struct apcb g;
+
+	for (m = 0; m < NR_MDEVS; m++)
+		if (read_matrix(mdev_uuid[m], &mx[m]))
+			{ fail(st, "cannot read mdev %d", m); return; }
+	/* Host config: "apm <list>\naqm <list>\nadm <list>\n". */
+	if (var_read(VAR_DBG "/ap/config", buf, sizeof(buf)) < 0)
+		{ fail(st, "cannot read the host config"); return; }
+	memset(&host, 0, sizeof(host));
+	{
+		char *l, *save;
+
+		for (l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			if (!strncmp(l, "apm ", 4))
+				parse_list(l + 4, host.apm);
+			else if (!strncmp(l, "aqm ", 4))
+				parse_list(l + 4, host.aqm);
+			else if (!strncmp(l, "adm ", 4))
+				parse_list(l + 4, host.adm);
+		}
+	}
+	/* apmask/aqmask: "0x" and 64 hex digits, MSB first. */
+	for (n = 0; n < 2; n++) {
+		bool *mask = n ? aqmask : apmask;
+
+		if (var_read(n ? VAR_BUS "/aqmask" : VAR_BUS "/apmask", buf,
+			     sizeof(buf)) < 66)
+			{ fail(st, "cannot read the masks"); return; }
+		for (a = 0; a < 256; a++) {
+			memcpy(hex, buf + 2 + a / 4, 1);
+			hex[1] = '\0';
+			mask[a] = strtol(hex, NULL, 16) & (8 >> (a % 4));
+		}
+	}
+
+	for (m = 0; m < NR_MDEVS; m++) {
+		for (a = 0; a < 256; a++) {
+			for (q = 0; q < 256; q++) {
+				if (!mx[m].apm[a] || !mx[m].aqm[q])
+					continue;
+				if (apmask[a] && aqmask[q])
+					{ fail(st, "reserved %02x.%04x assigned to mdev %d",
+						    a, q, m); return; }
+				for (n = m + 1; n < NR_MDEVS; n++)
+					if (mx[n].apm[a] && mx[n].aqm[q])
+						{ fail(st, "%02x.%04x in mdevs %d and %d",
+							    a, q, m, n); return; }
+			}
+		}
+		if (guest_apcb(100 + m, &g))
+			continue;	/* the guest is being recreated */
+		{
+			bool gapm[256], gaqm[256], gadm[256];
+
+			parse_list(g.apm, gapm);
+			parse_list(g.aqm, gaqm);
+			parse_list(g.adm, gadm);
+			for (a = 0; a < 256; a++) {
+				if (gapm[a] && (!mx[m].apm[a] || !host.apm[a]))
+					{ fail(st, "guest %d has adapter %d not assigned/in host",
+						    100 + m, a); return; }
+				if (gaqm[a] && (!mx[m].aqm[a] || !host.aqm[a]))
+					{ fail(st, "guest %d has domain %d not assigned/in host",
+						    100 + m, a); return; }
+				if (gadm[a] && (!mx[m].adm[a] || !host.adm[a]))
+					{ fail(st, "guest %d has control domain %d not assigned/in host",
+						    100 + m, a); return; }
+			}
+			/* Every APQN of the guest's APCB is bound to vfio_ap_ref. */
+			for (a = 0; a < 256; a++) {
+				for (q = 0; q < 256; q++) {
+					char p[256];
+
+					if (!gapm[a] || !gaqm[q])
+						continue;
+					snprintf(p, sizeof(p), VAR_DRV "/%02x.%04x", a, q);
+					if (access(p, F_OK))
+						{ fail(st, "guest %d has %02x.%04x, not bound",
+							    100 + m, a, q); return; }
+				}
+			}
+		}
+	}
+}
+
+FIXTURE(stress) {
+	struct stress st;
+};
+
+FIXTURE_VARIANT(stress) {
+	unsigned int actors;	/* bitmask of enum actor */
+};
+
+#define BIT(a) (1u << (a))
+
+FIXTURE_VARIANT_ADD(stress, assign_only) {
+	.actors = BIT(A_ASSIGN) | BIT(A_READ),
+};
+
+FIXTURE_VARIANT_ADD(stress, kvm_hotplug) {
+	.actors = BIT(A_ASSIGN) | BIT(A_ATTACH) | BIT(A_DESTROY) | BIT(A_VCPU) |
+		  BIT(A_READ),
+};
+
+FIXTURE_VARIANT_ADD(stress, host_bus) {
+	.actors = BIT(A_ASSIGN) | BIT(A_HOST) | BIT(A_MASK) | BIT(A_BIND) |
+		  BIT(A_ATTACH) | BIT(A_READ),
+};
+
+FIXTURE_VARIANT_ADD(stress, everything) {
+	.actors = (1u << NR_ACTORS) - 1,
+};
+
+static uint64_t env_u64(const char *name, uint64_t def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoull(v, NULL, 0) : def;
+}
+
+FIXTURE_SETUP(stress)
+{
+	struct stress *st = &self->st;
+	char cmd[32], p[256];
+	int m, i;
+
+	memset(st, 0, sizeof(*st));
+	st->seed = env_u64("VAR_SEED", 1);
+	st->seconds = env_u64("VAR_STRESS_SECONDS", 10);
+	st->threads = env_u64("VAR_STRESS_THREADS", 2);
+	memset(st->last, -1, sizeof(st->last));
+	{
+		pthread_rwlockattr_t attr;
+
+		/* Writer first, or the looping actors starve the checker. */
+		pthread_rwlockattr_init(&attr);
+		pthread_rwlockattr_setkind_np(&attr,
+			PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+		pthread_rwlock_init(&st->quiesce, &attr);
+		pthread_rwlockattr_destroy(&attr);
+	}
+	pthread_mutex_init(&st->fail_lock, NULL);
+	pthread_mutex_init(&st->fd_lock, NULL);
+	TH_LOG("seed %llu, %d s, %d threads per actor",
+	       (unsigned long long)st->seed, st->seconds, st->threads);
+
+	var_write(VAR_BUS "/apmask", "0x");
+	var_write(VAR_BUS "/aqmask", "0x");
+	for (i = 0; i < NR_IDS; i++) {
+		snprintf(cmd, sizeof(cmd), "+a %d", i);
+		ASSERT_EQ(0, host_cmd(cmd));
+		snprintf(cmd, sizeof(cmd), "+d %d", i);
+		ASSERT_EQ(0, host_cmd(cmd));
+		snprintf(cmd, sizeof(cmd), "+c %d", i);
+		ASSERT_EQ(0, host_cmd(cmd));
+	}
+	ASSERT_EQ(0, host_cmd("scan"));
+	for (m = 0; m < NR_MDEVS; m++) {
+		st->vfio_fd[m] = -1;
+		ASSERT_EQ(0, var_write(VAR_TYPE "/create", mdev_uuid[m]));
+		ASSERT_EQ(0, var_writef(VAR_DBG "/guests/create", "%d", 100 + m));
+		guest_path(p, 100 + m, "vfio_add");
+		ASSERT_EQ(0, var_write(p, mdev_uuid[m]));
+	}
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+	struct stress *st = &self->st;
+	char cmd[32];
+	int m, i;
+
+	for (m = 0; m < NR_MDEVS; m++) {
+		if (st->vfio_fd[m] >= 0)
+			close(st->vfio_fd[m]);
+		var_writef(VAR_DBG "/guests/destroy", "%d", 100 + m);
+		mdev_write(mdev_uuid[m], "remove", "1");
+	}
+	mdev_write(SPARE_UUID, "remove", "1");
+	var_write(VAR_BUS "/apmask", "0x");
+	var_write(VAR_BUS "/aqmask", "0x");
+	for (i = 0; i < NR_IDS; i++) {
+		snprintf(cmd, sizeof(cmd), "-a %d", i);
+		host_cmd(cmd);
+		snprintf(cmd, sizeof(cmd), "-d %d", i);
+		host_cmd(cmd);
+		snprintf(cmd, sizeof(cmd), "-c %d", i);
+		host_cmd(cmd);
+	}
+	host_cmd("scan");
+}
+
+TEST_F_TIMEOUT(stress, run, 3600)
+{
+	struct stress *st = &self->st;
+	struct actor_arg *args;
+	pthread_t *tids;
+	struct sets mx;
+	int nr = 0, a, t, m, kind, id;
+	time_t end;
+
+	args = calloc(NR_ACTORS * st->threads, sizeof(*args));
+	tids = calloc(NR_ACTORS * st->threads, sizeof(*tids));
+	ASSERT_NE(NULL, args);
+	ASSERT_NE(NULL, tids);
+	for (a = 0; a < NR_ACTORS; a++) {
+		if (!(variant->actors & BIT(a)))
+			continue;
+		for (t = 0; t < st->threads; t++, nr++) {
+			args[nr].st = st;
+			args[nr].actor = a;
+			args[nr].thread = t;
+			args[nr].nthreads = st->threads;
+			args[nr].rng = (st->seed * 0x9e3779b97f4a7c15ULL) ^
+				       ((uint64_t)(a * 64 + t + 1) << 32) ^ 1;
+			ASSERT_EQ(0, pthread_create(&tids[nr], NULL, actor_thread,
+						    &args[nr]));
+		}
+	}
+	end = time(NULL) + st->seconds;
+	while (!st->stop && time(NULL) < end) {
+		sleep(2);
+		pthread_rwlock_wrlock(&st->quiesce);
+		check_invariants(st);
+		pthread_rwlock_unlock(&st->quiesce);
+	}
+	st->stop = 1;
+	for (t = 0; t < nr; t++)
+		pthread_join(tids[t], NULL);
+
+	if (!st->failure[0])
+		check_invariants(st);
+	/* No lost update: each owned bit is what its owner last set. */
+	for (m = 0; m < NR_MDEVS && !st->failure[0]; m++) {
+		ASSERT_EQ(0, read_matrix(mdev_uuid[m], &mx));
+		for (kind = 0; kind < 3; kind++) {
+			bool *have = kind == 0 ? mx.apm : kind == 1 ? mx.aqm : mx.adm;
+
+			for (id = 0; id < NR_IDS; id++) {
+				if (st->last[m][kind][id] < 0)
+					continue;
+				if (have[id] != st->last[m][kind][id])
+					fail(st, "lost update: mdev %d %s %d is %d, log says %d",
+					     m, kind_attr[kind][1], id, have[id],
+					     st->last[m][kind][id]);
+			}
+		}
+	}
+	for (a = 0; a < NR_ACTORS; a++)
+		if (variant->actors & BIT(a))
+			TH_LOG("actor %-8s %8lu ops %8lu ok %6.1f ops/s", actor_name[a],
+			       st->ops[a], st->ok[a], (double)st->ops[a] / st->seconds);
+	EXPECT_STREQ("", st->failure) TH_LOG("seed %llu", (unsigned long long)st->seed);
+	free(args);
+	free(tids);
+}
+
+int main(int argc, char **argv)
+{
+	if (access(VAR_ROOT, F_OK) || access(VAR_DBG, F_OK))
+		ksft_exit_skip("vfio_ap_ref modules not loaded or debugfs not mounted\n");
+	return test_harness_run(argc, argv);
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Find kernel reports in a console log and give each a stable title.
+
+Recognised: every lockdep report (circular dependency, recursive locking,
+inconsistent lock state, held lock freed, bad unlock balance, suspicious
+RCU usage, and the other "WARNING: ..." reports lockdep prints), KASAN,
+kmemleak, hung tasks, WARNING, BUG/Oops, soft lockups, RCU stalls and
+panics. Titles follow syzkaller's style ("possible deadlock in <func>"),
+and reports with the same title are folded into one with a count.
+
+An allowlist file may suppress titles; every entry needs a reason:
+    <python regex matching the title>  # <reason>
+Blank lines and lines starting with '#' are comments.
+
+Usage: scan_console.py [--allowlist FILE] [--json] CONSOLE_LOG
+Prints one "REPORT: <title> (xN, line L)" per report and exits 0 when
+there are none, 2 when there are, 3 on a bad allowlist or unreadable log.
+"""
+
+import argparse
+import json
+import re
+import sys
+
+# Frames that say nothing about where a report comes from.
+BORING = re.compile(
+    r'^(dump_stack\w*|show_stack|__warn\w*|warn_slowpath\w*|report_bug|'
+    r'__schedule|schedule\w*|io_schedule\w*|__mutex_lock\w*|mutex_lock\w*|'
+    r'down_\w+|__down_\w+|rwsem_down_\w+|__rwsem_\w+|rt_mutex\w*|'
+    r'_raw_spin\w*|spin_lock\w*|wait_for_completion\w*|'
+    r'__wait_for_common|wait_event\w*|prepare_to_wait\w*|'
+    r'lock_acquire|lock_release|__lock_acquire|'
+    r'kmalloc\w*|__kmalloc\w*|kmem_cache_alloc\w*|__kmem_cache_alloc\w*|'
+    r'kzalloc\w*|kcalloc\w*|kmalloc_trace\w*|slab_post_alloc_hook|'
+    r'kmemleak_alloc\w*|__alloc_pages\w*|alloc_pages\w*|krealloc\w*|'
+    r'kmemdup\w*|kstrdup\w*|memdup_user\w*|kvmalloc\w*|__kvmalloc\w*|'
+    r'kasan_\w+|__kasan_\w+|print_report|print_address_description\w*|'
+    r'__asan_\w+|check_memory_region\w*|memcpy|memset|memmove|'
+    r'ret_from_fork\w*|kthread|__ret_from_fork|system_call|__do_syscall|'
+    r'do_syscall\w*|__s390x_sys_\w+|__se_sys_\w+|__do_sys_\w+)$')
+
+FRAME = re.compile(r'(?:\[<[0-9a-f]+>\]|\(|^\s+|\s)\s*([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+')
+AT_FUNC = re.compile(r'at: ([A-Za-z_][\w.]*)\+0x')
+
+
+def first_frame(lines, start, limit=60):
+    """The first interesting function in the stack after line @start."""
+    for line in lines[start:start + limit]:
+        for m in FRAME.finditer(line):
+            fn = m.group(1)
+            if not BORING.match(fn):
+                return fn
+    return None
+
+
+def lockdep_func(lines, start):
+    """lockdep names the lock being taken: "... at: func+0x../0x..". """
+    for line in lines[start:start + 40]:
+        m = AT_FUNC.search(line)
+        if m:
+            return m.group(1)
+    return first_frame(lines, start)
+
+
+def title_of(lines, i):
+    """The report title starting at line @i, or None."""
+    line = lines[i]
+
+    lockdep = [
+        ('possible circular locking dependency detected', 'possible deadlock'),
+        ('possible recursive locking detected', 'possible deadlock (recursive)'),
+        ('inconsistent lock state', 'inconsistent lock state'),
+        ('held lock freed!', 'held lock freed'),
+        ('bad unlock balance detected!', 'bad unlock balance'),
+        ('possible irq lock inversion dependency detected', 'possible irq lock inversion'),
+        ('HARDIRQ-safe -> HARDIRQ-unsafe lock order detected', 'possible deadlock (irq)'),
+        ('SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected', 'possible deadlock (softirq)'),
+        ('lock held when returning to user space!', 'lock held when returning to user space'),
+        ('Nested lock was not taken', 'nested lock was not taken'),
+        ('lock held at task exit time!', 'lock held at task exit time'),
+        ('suspicious RCU usage', 'suspicious RCU usage'),
+    ]
+    m = re.search(r'WARNING: (.*)$', line)
+    if m and not re.search(r'WARNING: CPU: \d+ PID:', line):
+        text = m.group(1).strip()
+        for needle, title in lockdep:
+            if needle in text:
+                if needle == 'suspicious RCU usage':
+                    for nxt in lines[i + 1:i + 6]:
+                        mm = re.search(r'(\S+:\d+) suspicious', nxt)
+                        if mm:
+                            return '%s at %s' % (title, mm.group(1))
+                    return title
+                fn = lockdep_func(lines, i + 1)
+                return '%s in %s' % (title, fn) if fn else title
+    m = re.search(r'WARNING: CPU: \d+ PID: \d+ at \S+ ([A-Za-z_][\w.]*)\+0x', line)
+    if m:
+        return 'WARNING in %s' % m.group(1)
+    m = re.search(r'WARNING: CPU: \d+ PID: \d+ at (\S+)', line)
+    if m:
+        fn = first_frame(lines, i + 1)
+        return 'WARNING in %s' % (fn or m.group(1))
+    m = re.search(r'BUG: KASAN: ([\w-]+) in ([A-Za-z_][\w.]*)', line)
+    if m:
+        return 'KASAN: %s in %s' % (m.group(1), m.group(2))
+    if re.search(r'unreferenced object 0x[0-9a-f]+ \(size \d+\)', line):
+        fn = None
+        for j in range(i + 1, min(i + 40, len(lines))):
+            if 'backtrace' in lines[j]:
+                fn = first_frame(lines, j + 1, 25)
+                break
+        return 'memory leak in %s' % fn if fn else 'memory leak'
+    m = re.search(r'INFO: task (\S+?):\d+ blocked for more than \d+ seconds', line)
+    if m:
+        fn = first_frame(lines, i + 1, 60)
+        return 'task hung in %s' % fn if fn else 'task hung'
+    if re.search(r'watchdog: BUG: soft lockup', line):
+        fn = first_frame(lines, i + 1)
+        return 'BUG: soft lockup in %s' % fn if fn else 'BUG: soft lockup'
+    if re.search(r'rcu: INFO: \w+ (self-)?detected stall', line) or \
+       re.search(r'INFO: rcu_\w+ (self-)?detected stall', line):
+        return 'INFO: rcu detected stall'
+    m = re.search(r'kernel BUG at (\S+?):?\d*!', line)
+    if m:
+        return 'kernel BUG at %s' % m.group(1)
+    m = re.search(r'BUG: (?!KASAN)(.*)$', line)
+    if m and 'soft lockup' not in line:
+        text = re.sub(r'0x[0-9a-f]+|\d+', 'N', m.group(1).strip())
+        return 'BUG: %s' % text
+    if re.search(r'\bOops: ', line) or re.search(r'Unable to handle kernel', line):
+        fn = first_frame(lines, i + 1)
+        return 'Oops in %s' % fn if fn else 'Oops'
+    m = re.search(r'Kernel panic - not syncing: (.*)$', line)
+    if m:
+        return 'kernel panic: %s' % re.sub(r'\d+', 'N', m.group(1).strip())
+    return None
+
+
+def scan(text):
+    """[(title, count, first line)] in order of first appearance."""
+    lines = text.splitlines()
+    seen = {}
+    order = []
+    for i in range(len(lines)):
+        t = title_of(lines, i)
+        if not t:
+            continue
+        if t in seen:
+            seen[t][1] += 1
+        else:
+            seen[t] = [t, 1, i + 1]
+            order.append(t)
+    reports = [tuple(seen[t]) for t in order]
+    # A panic that only follows another report adds nothing.
+    if len(reports) > 1:
+        reports = [r for r in reports if not r[0].startswith('kernel panic')]
+    return reports
+
+
+def load_allowlist(path):
+    entries = []
+    with open(path, encoding='utf-8') as f:
+        for n, raw in enumerate(f, 1):
+            line = raw.strip()
+            if not line or line.startswith('#'):
+                continue
+            pattern, sep, reason = line.partition('  # ')
+            if not sep or not reason.strip():
+                raise ValueError('%s:%d: allowlist entry without a reason' % (path, n))
+            entries.append((re.compile(pattern.strip()), reason.strip()))
+    return entries
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--allowlist')
+    ap.add_argument('--json', action='store_true')
+    ap.add_argument('log')
+    args = ap.parse_args()
+    try:
+        with open(args.log, encoding='utf-8', errors='replace') as f:
+            text = f.read()
+        allow = load_allowlist(args.allowlist) if args.allowlist else []
+    except (OSError, ValueError, re.error) as e:
+        print('scan_console: %s' % e, file=sys.stderr)
+        return 3
+    reports = []
+    for title, count, line in scan(text):
+        reason = next((r for p, r in allow if p.search(title)), None)
+        reports.append({'title': title, 'count': count, 'line': line,
+                        'allowed': reason})
+    if args.json:
+        print(json.dumps(reports, indent=1))
+    else:
+        for r in reports:
+            print('%s: %s (x%d, line %d)%s' % (
+                'ALLOWED' if r['allowed'] else 'REPORT', r['title'],
+                r['count'], r['line'],
+                ' -- %s' % r['allowed'] if r['allowed'] else ''))
+    return 2 if any(not r['allowed'] for r in reports) else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

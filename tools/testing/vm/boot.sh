@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# boot.sh KERNEL INITRAMFS CONSOLE_LOG [KERNEL_ARGS...]: boot the VM under
+# QEMU TCG and write its console to CONSOLE_LOG. A host wall-clock
+# watchdog (VM_TIMEOUT seconds) kills a VM that never ends; then the exit
+# code is 124 and the last line of the log says so. The QEMU command line
+# is written next to the log (qemu-cmdline.txt).
+
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+need qemu-system-s390x timeout
+kernel=$1
+initrd=$2
+log=$3
+shift 3
+VM_TIMEOUT=${VM_TIMEOUT:-600}
+# A panic or oops ends the run at once (panic=-1, -no-reboot); a hung task
+# is reported with the blocked tasks' stacks and then panics too.
+append="oops=panic panic=-1 hung_task_panic=1 softlockup_panic=1"
+append+=" kmemleak=on loglevel=7 $*"
+cmd=(qemu-system-s390x -machine s390-ccw-virtio -cpu qemu -smp "${VM_SMP:-2}"
+     -m "${VM_MEM:-2048}" -nodefaults -nographic -serial stdio -no-reboot
+     -kernel "$kernel" -initrd "$initrd" -append "$append")
+printf '%q ' "${cmd[@]}" >"$(dirname "$log")/qemu-cmdline.txt"
+echo "$append" >"$(dirname "$log")/kernel-cmdline.txt"
+set +e
+timeout -k 5 "$VM_TIMEOUT" "${cmd[@]}" </dev/null >"$log" 2>&1
+rc=$?
+set -e
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	echo "VAR-HOST: watchdog fired after ${VM_TIMEOUT}s" >>"$log"
+	exit 124
+fi
+exit "$rc"

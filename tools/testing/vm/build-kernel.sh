@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the s390x VM kernel once per config and print its build directory.
+#
+# The config is tinyconfig plus the fragments (base.config and, unless
+# VM_DEBUG=0, debug.config), built with O= in the cache from the unmodified
+# base tree (KVER/KDIR). The build directory is keyed by tree and fragment
+# contents, so a changed fragment is a new build and an unchanged one is
+# reused as it is. Every option a fragment sets must survive olddefconfig,
+# or the build fails naming it.
+
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+need make s390x-linux-gnu-gcc flex bison bc
+VM_DEBUG=${VM_DEBUG:-1}
+JOBS=${JOBS:-$(nproc)}
+here=$PROJ/tools/testing/vm
+frags=("$here/base.config")
+[ "$VM_DEBUG" = 1 ] && frags+=("$here/debug.config")
+[ -n "${VM_EXTRA_CONFIG:-}" ] && frags+=("$VM_EXTRA_CONFIG")
+
+base=$(base_tree)
+key=$({ echo "$base"; cat "${frags[@]}"; } | short_hash)
+build=$CACHE/build/$(basename "$base")-vm/s390-$key
+image=$build/arch/s390/boot/bzImage
+if [ -f "$build/.vfio_ap_ref_built" ] && [ -f "$image" ]; then
+	echo "$build"
+	exit 0
+fi
+
+mkdir -p "$build"
+log=$build/build.log
+kmake() {
+	make -C "$base" O="$build" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- "$@"
+}
+echo "  VMKERNEL $build" >&2
+{
+	kmake tinyconfig
+	(cd "$build" && "$base/scripts/kconfig/merge_config.sh" -m -O "$build" \
+		"$build/.config" "${frags[@]}")
+	kmake olddefconfig
+} >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "configuring the VM kernel failed; see $log"; }
+
+missing=$(cat "${frags[@]}" | grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ is not set)' |
+	while IFS= read -r opt; do
+		case "$opt" in
+		"# "*) sym=${opt#\# }; sym=${sym%% *}
+		       grep -q "^$sym=" "$build/.config" && echo "$sym=n" ;;
+		*) grep -qxF "$opt" "$build/.config" || echo "$opt" ;;
+		esac
+	done)
+[ -z "$missing" ] || die "the VM kernel config lost: $(echo $missing)"
+
+kmake -j"$JOBS" >>"$log" 2>&1 ||
+	{ tail -n 30 "$log" >&2; die "building the VM kernel failed; see $log"; }
+[ -f "$image" ] || die "no $image after the build"
+touch "$build/.vfio_ap_ref_built"
+echo "$build"

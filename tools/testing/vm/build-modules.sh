@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the three modules against a VM kernel build (argument 1) and print
+# the directory holding them. driver/ is synced into the cache first, so
+# nothing is built in the checkout and unchanged files keep their mtimes:
+# a driver-only change rebuilds only what changed. MODULE_CFLAGS (e.g. a
+# replay's -D switch) is passed to the module build only.
+
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+kbuild=$1
+src=$kbuild/vfio_ap_ref-src
+mkdir -p "$src"
+for f in "$PROJ"/driver/*; do
+	cmp -s "$f" "$src/${f##*/}" || cp -p "$f" "$src/"
+done
+for f in "$src"/*.[ch] "$src"/Makefile "$src"/Kconfig; do
+	[ -e "$f" ] || continue
+	[ -e "$PROJ/driver/${f##*/}" ] || rm -f "$f"
+done
+# A different MODULE_CFLAGS must rebuild everything.
+flags=${MODULE_CFLAGS:-}
+if [ "$(cat "$src/.module_cflags" 2>/dev/null)" != "$flags" ]; then
+	echo "$flags" >"$src/.module_cflags"
+	find "$src" -name '*.o' -delete
+fi
+log=$src/build.log
+make -C "$kbuild" M="$src" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- \
+	KCFLAGS="$flags" -j"${JOBS:-$(nproc)}" modules >"$log" 2>&1 ||
+	{ tail -n 30 "$log" >&2; die "building the modules failed; see $log"; }
+grep -E 'warning:' "$log" >&2 && die "the module build has warnings; see $log"
+for m in vfio_ap_ref_core vfio_ap_sim vfio_ap_ref; do
+	[ -f "$src/$m.ko" ] || die "no $m.ko after the module build"
+done
+echo "$src"

@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build and install the selftests with the kernel's own kselftest Makefile
+# and lib.mk, cross-compiled statically for s390x, and print the install
+# directory (run_kselftest.sh, kselftest-list.txt, the tests). selftests/
+# is copied into tools/testing/selftests/vfio_ap_ref of the prepared tree:
+# a copy, because the harness is included as "../kselftest_harness.h".
+
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+need s390x-linux-gnu-gcc make
+tree=$("$PROJ/tools/testing/prepare-tree.sh")
+dst=$tree/tools/testing/selftests/vfio_ap_ref
+mkdir -p "$dst"
+for f in "$PROJ"/selftests/*; do
+	cmp -s "$f" "$dst/${f##*/}" || cp -p "$f" "$dst/"
+done
+out=$CACHE/build/$(basename "$tree")-vm/kselftest
+mkdir -p "$out"
+log=$out/build.log
+make -C "$tree/tools/testing/selftests" TARGETS=vfio_ap_ref ARCH=s390 \
+	CROSS_COMPILE=s390x-linux-gnu- O="$out/build" \
+	INSTALL_PATH="$out/install" install >"$log" 2>&1 ||
+	{ tail -n 30 "$log" >&2; die "building the selftests failed; see $log"; }
+[ -x "$out/install/run_kselftest.sh" ] ||
+	die "no run_kselftest.sh after the selftest install; see $log"
+echo "$out/install"

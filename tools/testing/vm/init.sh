@@ -1,0 +1,88 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the vfio-ap-ref test VM. Loads the modules, runs the installed
+# kselftests, checks module unload, asks kmemleak, dumps lockdep's graph
+# and powers off. Every step prints a marker line the host parses:
+#   VAR: <step> <result>
+# The kernel command line carries the stress parameters (var.*=).
+
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tmpfs tmpfs /tmp
+# devtmpfs has no /dev/std* (udev makes them); the kselftest runner
+# writes to /dev/stdout.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	var.*=*) k=${arg#var.}; export "VAR_$(echo "${k%%=*}" | tr a-z A-Z)=${k#*=}" ;;
+	esac
+done
+
+echo "VAR: boot ok"
+[ -w /proc/sys/kernel/hung_task_timeout_secs ] &&
+	echo "${VAR_HUNG_SECS:-10}" > /proc/sys/kernel/hung_task_timeout_secs
+echo 1 > /proc/sys/kernel/hung_task_all_cpu_backtrace 2>/dev/null
+
+for m in vfio_ap_ref_core vfio_ap_sim vfio_ap_ref; do
+	if insmod /lib/modules/$m.ko; then
+		echo "VAR: insmod $m ok"
+	else
+		echo "VAR: insmod $m failed"
+	fi
+done
+
+# The stress runs four variants: let the kselftest timeout fit them.
+echo "timeout=$((4 * ${VAR_STRESS_SECONDS:-10} + 900))" > /kselftest/vfio_ap_ref/settings
+echo "VAR: tests begin"
+cd /kselftest && ./run_kselftest.sh
+echo "VAR: tests end"
+cd /
+
+# lockdep's graph, before unloading forgets the modules' lock classes.
+if [ -r /proc/lockdep ]; then
+	echo "VAR: lockdep begin"
+	cat /proc/lockdep
+	echo "VAR: lockdep end"
+fi
+
+# Unloading: refused while a VFIO device is open, clean otherwise.
+echo "VAR: unload begin"
+echo 1 > /sys/kernel/debug/vfio_ap_ref/guests/create
+echo "+a 1" > /sys/kernel/debug/vfio_ap_ref/ap/config
+echo "+d 1" > /sys/kernel/debug/vfio_ap_ref/ap/config
+echo scan > /sys/kernel/debug/vfio_ap_ref/ap/config
+u=abcdefab-cdef-abcd-efab-cdefabcdefab
+echo $u > /sys/devices/vfio_ap_ref/matrix/mdev_supported_types/vfio_ap-passthrough/create
+echo 1 > /sys/devices/vfio_ap_ref/matrix/$u/assign_adapter
+echo 1 > /sys/devices/vfio_ap_ref/matrix/$u/assign_domain
+echo $u > /sys/kernel/debug/vfio_ap_ref/guests/1/vfio_add
+exec 3</sys/kernel/debug/vfio_ap_ref/vfio/$u
+if rmmod vfio_ap_ref 2>/dev/null; then
+	echo "VAR: unload refused-while-open failed"
+else
+	echo "VAR: unload refused-while-open ok"
+fi
+exec 3<&-
+if rmmod vfio_ap_ref && rmmod vfio_ap_sim && rmmod vfio_ap_ref_core; then
+	echo "VAR: unload clean ok"
+else
+	echo "VAR: unload clean failed"
+fi
+
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 1
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+fi
+echo "VAR: done"
+poweroff -f

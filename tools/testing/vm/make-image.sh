@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make-image.sh MODULE_DIR KSELFTEST_DIR OUT: a gzip'd initramfs with
+# busybox-static:s390x, init.sh as /init, the three modules and the
+# installed kselftests.
+
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+need cpio gzip
+mods=$1
+ksft=$2
+out=$3
+busybox=$(dpkg -L busybox-static:s390x 2>/dev/null | grep -m1 '/bin/busybox$' || true)
+[ -n "$busybox" ] && [ -f "$busybox" ] ||
+	die "busybox-static:s390x is not installed; run 'make deps'"
+# e_machine 22 (S390), big-endian: bytes 18-19 are 00 16.
+[ "$(od -An -tx1 -j18 -N2 "$busybox" | tr -d ' \n')" = 0016 ] ||
+	die "$busybox is not an s390x binary"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,lib/modules}
+cp "$busybox" "$root/bin/busybox"
+cp "$PROJ/tools/testing/vm/init.sh" "$root/init"
+chmod 755 "$root/init"
+cp "$mods"/vfio_ap_ref_core.ko "$mods"/vfio_ap_sim.ko "$mods"/vfio_ap_ref.ko \
+	"$root/lib/modules/"
+cp -a "$ksft" "$root/kselftest"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn a VM console log into results and a verdict.
+
+The verdict is computed here from the TAP and the console, never from
+run_kselftest.sh's exit status (on 6.1 it is 0 even when tests fail).
+Subtests that a plan ("1..N") announced but that never reported, as
+happens when the kselftest timeout kills a test, count as failed.
+
+Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt,
+lockdep.txt. Exit codes:
+  0 all passed, clean console     1 a test failed
+  2 a kernel report appeared      3 infrastructure failed
+  4 hang or timeout
+Usage: vm_results.py CONSOLE_LOG RESULTS_DIR [--allowlist F] [--wall S]
+"""
+
+import argparse
+import os
+import re
+import sys
+from xml.sax.saxutils import escape, quoteattr
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scan_console  # noqa: E402
+
+# The documented lock hierarchy (driver/vfio_ap_locks.c), as lockdep names
+# the classes, highest first. An edge may only go down this list.
+HIERARCHY = [
+    '&group->group_lock',
+    '&vdev->dev_set.lock',
+    'ap_sim_perms_mutex',
+    '&matrix_dev->guests_lock',
+    '&kvm->lock',
+    '&kvm->arch.crypto.pqap_hook_rwsem',
+    '&matrix_dev->mdevs_lock',
+]
+# The direct edges the documented paths take.
+DOCUMENTED = [
+    ('&group->group_lock', '&vdev->dev_set.lock'),
+    ('&vdev->dev_set.lock', '&matrix_dev->guests_lock'),
+    ('ap_sim_perms_mutex', '&matrix_dev->guests_lock'),
+    ('&matrix_dev->guests_lock', '&kvm->lock'),
+    ('&matrix_dev->guests_lock', '&matrix_dev->mdevs_lock'),
+    ('&kvm->lock', '&kvm->arch.crypto.pqap_hook_rwsem'),
+    ('&kvm->lock', '&matrix_dev->mdevs_lock'),
+    ('&kvm->arch.crypto.pqap_hook_rwsem', '&matrix_dev->mdevs_lock'),
+]
+
+OUTER = re.compile(r'^(not )?ok (\d+) selftests: (\S+): (\S+)(.*)$')
+INNER = re.compile(r'^# (not )?ok (\d+) (\S+)(.*)$')
+PLAN = re.compile(r'^# 1\.\.(\d+)')
+
+
+def section(lines, begin, end):
+    try:
+        a = lines.index(begin)
+    except ValueError:
+        return None
+    try:
+        b = lines.index(end, a)
+    except ValueError:
+        b = len(lines)
+    return lines[a + 1:b]
+
+
+def parse_tap(lines):
+    """[{name, status, subtests: [(name, status, detail)]}] from the runner."""
+    suites = []
+    cur = {'subtests': [], 'plan': None}
+    for line in lines:
+        m = PLAN.match(line)
+        if m:
+            cur['plan'] = int(m.group(1))
+            continue
+        m = INNER.match(line)
+        if m:
+            detail = m.group(4).strip()
+            status = 'skip' if '# SKIP' in detail else \
+                     'fail' if m.group(1) else 'pass'
+            cur['subtests'].append((m.group(3), status, detail))
+            continue
+        m = OUTER.match(line)
+        if m:
+            name = '%s:%s' % (m.group(3), m.group(4))
+            subs = cur['subtests']
+            if cur['plan'] is not None and len(subs) < cur['plan']:
+                for k in range(len(subs), cur['plan']):
+                    subs.append(('subtest %d' % (k + 1), 'fail',
+                                 'no result: killed or timed out'))
+            outer = 'skip' if '# SKIP' in m.group(5) else \
+                    'fail' if m.group(1) else 'pass'
+            if outer == 'fail' and all(s[1] != 'fail' for s in subs):
+                subs.append(('(exit status)', 'fail', m.group(5).strip()))
+            suites.append({'name': name, 'status': outer, 'subtests': subs})
+            cur = {'subtests': [], 'plan': None}
+    return suites
+
+
+def lockdep_edges(lines):
+    """Direct forward edges between classes, from /proc/lockdep."""
+    edges = set()
+    src = None
+    for line in lines or []:
+        m = re.match(r'^[0-9a-f]+ (?:OPS:\s*\d+ )?FD:\s*\d+ BD:\s*\d+ \S+: (.+)$', line)
+        if m:
+            src = m.group(1).strip()
+            continue
+        m = re.match(r'^ -> \[[0-9a-f]+\] (.+)$', line)
+        if m and src:
+            edges.add((src, m.group(1).strip()))
+    return edges
+
+
+def lockdep_report(edges):
+    ours = set(HIERARCHY)
+    rank = {c: i for i, c in enumerate(HIERARCHY)}
+    seen = [e for e in DOCUMENTED if e in edges]
+    bad = sorted(e for e in edges
+                 if e[0] in ours and e[1] in ours and rank[e[0]] >= rank[e[1]])
+    return seen, bad
+
+
+def junit(suites, reports, path):
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>']
+    for s in suites:
+        fails = sum(1 for t in s['subtests'] if t[1] == 'fail')
+        skips = sum(1 for t in s['subtests'] if t[1] == 'skip')
+        out.append('  <testsuite name=%s tests="%d" failures="%d" skipped="%d">' %
+                   (quoteattr(s['name']), len(s['subtests']), fails, skips))
+        for name, status, detail in s['subtests']:
+            out.append('    <testcase classname=%s name=%s>' %
+                       (quoteattr(s['name']), quoteattr(name)))
+            if status == 'fail':
+                out.append('      <failure message=%s/>' % quoteattr(detail or 'failed'))
+            elif status == 'skip':
+                out.append('      <skipped message=%s/>' % quoteattr(detail))
+            out.append('    </testcase>')
+        out.append('  </testsuite>')
+    out.append('  <testsuite name="kernel-console" tests="%d" failures="%d">' %
+               (max(1, len(reports)), sum(1 for r in reports if not r['allowed'])))
+    if not reports:
+        out.append('    <testcase classname="kernel-console" name="no reports"/>')
+    for r in reports:
+        out.append('    <testcase classname="kernel-console" name=%s>' % quoteattr(r['title']))
+        if not r['allowed']:
+            out.append('      <failure message=%s/>' %
+                       quoteattr('x%d, console line %d' % (r['count'], r['line'])))
+        out.append('    </testcase>')
+    out.append('  </testsuite>')
+    out.append('</testsuites>')
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write('\n'.join(out) + '\n')
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('log')
+    ap.add_argument('results')
+    ap.add_argument('--allowlist')
+    ap.add_argument('--wall', type=float, default=0.0)
+    args = ap.parse_args()
+    try:
+        with open(args.log, encoding='utf-8', errors='replace') as f:
+            text = f.read()
+        allow = scan_console.load_allowlist(args.allowlist) if args.allowlist else []
+    except (OSError, ValueError) as e:
+        print('vm_results: %s' % e, file=sys.stderr)
+        return 3
+    lines = [l.rstrip('\r') for l in text.splitlines()]
+    markers = [l for l in lines if l.startswith('VAR: ') or l.startswith('VAR-HOST: ')]
+
+    reports = []
+    for title, count, line in scan_console.scan(text):
+        reason = next((r for p, r in allow if p.search(title)), None)
+        reports.append({'title': title, 'count': count, 'line': line, 'allowed': reason})
+    tap = section(lines, 'VAR: tests begin', 'VAR: tests end') or []
+    suites = parse_tap(tap)
+    ld = section(lines, 'VAR: lockdep begin', 'VAR: lockdep end')
+    seen, bad = lockdep_report(lockdep_edges(ld))
+
+    os.makedirs(args.results, exist_ok=True)
+    with open(os.path.join(args.results, 'tap.txt'), 'w', encoding='utf-8') as f:
+        f.write('\n'.join(tap) + '\n')
+    junit(suites, reports, os.path.join(args.results, 'junit.xml'))
+    with open(os.path.join(args.results, 'reports.txt'), 'w', encoding='utf-8') as f:
+        for r in reports:
+            f.write('%s: %s (x%d, line %d)\n' % ('ALLOWED' if r['allowed'] else 'REPORT',
+                                                r['title'], r['count'], r['line']))
+
+    infra = []
+    if 'VAR: boot ok' not in markers:
+        infra.append('the VM did not boot to /init')
+    infra += [m[5:] for m in markers if m.startswith('VAR: insmod') and m.endswith('failed')]
+    if 'VAR: boot ok' in markers and 'VAR: tests end' not in markers:
+        infra.append('the tests did not finish')
+    if not suites and 'VAR: tests end' in markers:
+        infra.append('no TAP results')
+    failed_checks = [m[5:] for m in markers if m.startswith('VAR: unload') and m.endswith('failed')]
+    watchdog = any(m.startswith('VAR-HOST: watchdog') for m in markers)
+    hung = [r for r in reports if not r['allowed'] and r['title'].startswith('task hung')]
+    real = [r for r in reports if not r['allowed']]
+
+    npass = sum(1 for s in suites for t in s['subtests'] if t[1] == 'pass')
+    nfail = sum(1 for s in suites for t in s['subtests'] if t[1] == 'fail') + len(failed_checks)
+    nskip = sum(1 for s in suites for t in s['subtests'] if t[1] == 'skip')
+
+    if hung or watchdog:
+        code, verdict = 4, 'hang' + (' (host watchdog)' if watchdog and not hung else '')
+    elif real:
+        code, verdict = 2, 'kernel report'
+    elif infra:
+        code, verdict = 3, 'infrastructure: ' + '; '.join(infra)
+    elif nfail or bad:
+        code, verdict = 1, 'test failed'
+    else:
+        code, verdict = 0, 'passed'
+    if bad and code == 0:
+        code, verdict = 1, 'forbidden lock order'
+
+    rows = ['%-28s %6s %6s %6s %6s' % ('suite', 'tests', 'pass', 'fail', 'skip')]
+    for s in suites:
+        st = s['subtests']
+        rows.append('%-28s %6d %6d %6d %6d' % (
+            s['name'], len(st), sum(1 for t in st if t[1] == 'pass'),
+            sum(1 for t in st if t[1] == 'fail'), sum(1 for t in st if t[1] == 'skip')))
+    if failed_checks or any(m.startswith('VAR: unload') for m in markers):
+        ok = sum(1 for m in markers if m.startswith('VAR: unload') and m.endswith(' ok'))
+        rows.append('%-28s %6d %6d %6d %6d' % ('module-unload', ok + len(failed_checks),
+                                                 ok, len(failed_checks), 0))
+    rows.append('')
+    rows.append('kernel reports: %d%s' % (len(real), ''.join('\n  %s (x%d)' % (r['title'], r['count']) for r in real)))
+    if ld is not None:
+        rows.append('lock-order coverage: %d/%d documented edges (%.0f%%)' %
+                    (len(seen), len(DOCUMENTED), 100.0 * len(seen) / len(DOCUMENTED)))
+        for e in DOCUMENTED:
+            rows.append('  %s %s -> %s' % ('seen   ' if e in seen else 'missing', e[0], e[1]))
+        for e in bad:
+            rows.append('  FORBIDDEN %s -> %s' % e)
+    rows.append('wall time: %.1f s' % args.wall)
+    rows.append('verdict: %s (exit %d)' % (verdict, code))
+    rows.append('vm: %d passed, %d failed, %d skipped' % (npass, nfail + len(real), nskip))
+    summary = '\n'.join(rows) + '\n'
+    with open(os.path.join(args.results, 'summary.txt'), 'w', encoding='utf-8') as f:
+        f.write(summary)
+    sys.stdout.write(summary)
+    return code
+
+
+if __name__ == '__main__':
+    sys.exit(main())
