@@ -319,6 +319,11 @@ struct kvm_sim *kvm_sim_create(int id, enum ap_crycb_format fmt)
 	mutex_init(&kvm->vcpu_lock);
 	INIT_LIST_HEAD(&kvm->vfio_groups);
 
+	/*
+	 * The debugfs directory is made before the guest can be found and
+	 * removed before it is unlisted, both under the list lock, so a
+	 * destroy racing a create of the same id sees a complete guest.
+	 */
 	mutex_lock(&kvm_sim_list_lock);
 	list_for_each_entry(other, &kvm_sim_list, node) {
 		if (other->id == id) {
@@ -327,9 +332,9 @@ struct kvm_sim *kvm_sim_create(int id, enum ap_crycb_format fmt)
 			return ERR_PTR(-EEXIST);
 		}
 	}
+	sim_debugfs_add_guest(kvm);
 	list_add_tail(&kvm->node, &kvm_sim_list);
 	mutex_unlock(&kvm_sim_list_lock);
-	sim_debugfs_add_guest(kvm);
 	return kvm;
 }
 EXPORT_SYMBOL_GPL(kvm_sim_create);
@@ -373,9 +378,10 @@ int kvm_sim_destroy(int id)
 	mutex_lock(&kvm_sim_list_lock);
 	list_for_each_entry(kvm, &kvm_sim_list, node) {
 		if (kvm->id == id) {
+			/* Waits for writes to the guest's files in progress. */
+			sim_debugfs_remove_guest(kvm);
 			list_del(&kvm->node);
 			mutex_unlock(&kvm_sim_list_lock);
-			sim_debugfs_remove_guest(kvm);
 			kvm_sim_stop_vcpus(kvm);
 			kvm_sim_vfio_release(kvm);
 			kvm_sim_put(kvm);

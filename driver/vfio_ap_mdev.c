@@ -354,6 +354,35 @@ static struct attribute *mdev_core_attrs[] = {
 };
 ATTRIBUTE_GROUPS(mdev_core);
 
+/* UUIDs in use, from create until the device has left sysfs. */
+static LIST_HEAD(mdev_names);
+static DEFINE_MUTEX(mdev_names_lock);
+
+static int mdev_name_reserve(struct ap_matrix_mdev *matrix_mdev)
+{
+	struct ap_matrix_mdev *other;
+	int ret = 0;
+
+	mutex_lock(&mdev_names_lock);
+	list_for_each_entry(other, &mdev_names, name_node) {
+		if (guid_equal(&other->uuid, &matrix_mdev->uuid)) {
+			ret = -EEXIST;
+			break;
+		}
+	}
+	if (!ret)
+		list_add(&matrix_mdev->name_node, &mdev_names);
+	mutex_unlock(&mdev_names_lock);
+	return ret;
+}
+
+static void mdev_name_release(struct ap_matrix_mdev *matrix_mdev)
+{
+	mutex_lock(&mdev_names_lock);
+	list_del(&matrix_mdev->name_node);
+	mutex_unlock(&mdev_names_lock);
+}
+
 static void vfio_ap_mdev_release(struct device *dev)
 {
 	kfree(to_matrix_mdev(dev));
@@ -414,6 +443,12 @@ int vfio_ap_mdev_create(const char *buf)
 	}
 	matrix_mdev->uuid = uuid;
 	snprintf(matrix_mdev->name, sizeof(matrix_mdev->name), "%pUl", &uuid);
+	ret = mdev_name_reserve(matrix_mdev);
+	if (ret) {
+		kfree(matrix_mdev);
+		atomic_inc(&matrix_dev->available);
+		return ret;
+	}
 	INIT_LIST_HEAD(&matrix_mdev->node);
 	hash_init(matrix_mdev->qtable.queues);
 	matrix_mdev->pqap_hook = vfio_ap_handle_pqap;
@@ -457,6 +492,7 @@ err_del:
 err_vfio:
 	vfio_sim_unregister_device(&matrix_mdev->vdev);
 err_put:
+	mdev_name_release(matrix_mdev);
 	put_device(&matrix_mdev->dev);
 	atomic_inc(&matrix_dev->available);
 	return ret;
@@ -495,7 +531,9 @@ int vfio_ap_mdev_remove(struct ap_matrix_mdev *matrix_mdev)
 	mutex_unlock(&matrix_dev->mdevs_lock);
 	mutex_unlock(&matrix_dev->guests_lock);
 
-	device_unregister(&matrix_mdev->dev);
+	device_del(&matrix_mdev->dev);
+	mdev_name_release(matrix_mdev);
+	put_device(&matrix_mdev->dev);
 	atomic_inc(&matrix_dev->available);
 	return 0;
 }

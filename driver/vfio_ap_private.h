@@ -72,6 +72,8 @@ struct ap_queue_table {
  * @uuid: the UUID
  * @name: the UUID as a string
  * @removing: remove was requested; set under guests_lock
+ * @name_node: entry in the list of UUIDs in use, kept until the device
+ *	has left sysfs, so that a UUID cannot be created twice meanwhile
  */
 struct ap_matrix_mdev {
 	struct device dev;
@@ -88,6 +90,7 @@ struct ap_matrix_mdev {
 	guid_t uuid;
 	char name[UUID_STRING_LEN + 1];
 	bool removing;
+	struct list_head name_node;
 };
 
 #define to_matrix_mdev(d) container_of(d, struct ap_matrix_mdev, dev)

@@ -5,8 +5,9 @@
 Recognised: every lockdep report (circular dependency, recursive locking,
 inconsistent lock state, held lock freed, bad unlock balance, suspicious
 RCU usage, and the other "WARNING: ..." reports lockdep prints), KASAN,
-kmemleak, hung tasks, WARNING, BUG/Oops, soft lockups, RCU stalls and
-panics. Titles follow syzkaller's style ("possible deadlock in <func>"),
+kmemleak, hung tasks, WARNING, BUG/Oops, soft lockups, RCU stalls,
+sysfs duplicate names (a dump_stack() without "WARNING") and panics.
+Titles follow syzkaller's style ("possible deadlock in <func>"),
 and reports with the same title are folded into one with a count.
 
 An allowlist file may suppress titles; every entry needs a reason:
@@ -121,6 +122,9 @@ def title_of(lines, i):
     if re.search(r'rcu: INFO: \w+ (self-)?detected stall', line) or \
        re.search(r'INFO: rcu_\w+ (self-)?detected stall', line):
         return 'INFO: rcu detected stall'
+    m = re.search(r"sysfs: cannot create duplicate filename '(\S+?)/[^/']+'", line)
+    if m:
+        return 'sysfs: cannot create duplicate filename in %s' % m.group(1)
     m = re.search(r'kernel BUG at (\S+?):?\d*!', line)
     if m:
         return 'kernel BUG at %s' % m.group(1)
