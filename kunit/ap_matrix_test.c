@@ -708,49 +708,43 @@ static void ap_matrix_test_filter_card_types_random(struct kunit *test)
 
 /* ---- formatting ---------------------------------------------------------- */
 
-static void ap_matrix_test_format_apqns(struct kunit *test)
-{
-	struct ap_matrix m = {};
-	char buf[64];
-	size_t n;
+struct format_case {
+	const char *name;
+	bool apxa;
+	int apm[4], aqm[4];	/* -1 terminated */
+	const char *out;
+};
 
-	ap_matrix_init_limits(&m, true, 255, 255);
-	__set_bit(5, m.apm);
-	__set_bit(0xab, m.apm);
-	__set_bit(4, m.aqm);
-	__set_bit(0xff, m.aqm);
-	n = ap_matrix_format(&m, buf, sizeof(buf));
-	KUNIT_EXPECT_EQ(test, n, (size_t)32);
-	KUNIT_EXPECT_EQ(test, memcmp(buf, "05.0004\n05.00ff\nab.0004\nab.00ff\n",
-				     n), 0);
+static const struct format_case format_cases[] = {
+	{ "apqns", true, {5, 0xab, -1}, {4, 0xff, -1},
+	  "05.0004\n05.00ff\nab.0004\nab.00ff\n" },
+	{ "adapters_only", true, {0, 255, -1}, {-1}, "00.\nff.\n" },
+	/* Domain 16 is above aqm_max 15 without APXA: not shown. */
+	{ "domains_only_noapxa", false, {-1}, {15, 16, -1}, ".000f\n" },
+	{ "adapter_above_max_noapxa", false, {63, 64, -1}, {0, -1},
+	  "3f.0000\n" },
+};
+
+static void format_desc(const struct format_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
 }
 
-static void ap_matrix_test_format_adapters_only(struct kunit *test)
+KUNIT_ARRAY_PARAM(format, format_cases, format_desc);
+
+static void ap_matrix_test_format_table(struct kunit *test)
 {
+	const struct format_case *c = test->param_value;
 	struct ap_matrix m = {};
 	char buf[64];
 	size_t n;
 
-	ap_matrix_init_limits(&m, true, 255, 255);
-	__set_bit(0, m.apm);
-	__set_bit(255, m.apm);
+	ap_matrix_init_limits(&m, c->apxa, 255, 255);
+	set_ids(m.apm, c->apm);
+	set_ids(m.aqm, c->aqm);
 	n = ap_matrix_format(&m, buf, sizeof(buf));
-	KUNIT_EXPECT_EQ(test, n, (size_t)8);
-	KUNIT_EXPECT_EQ(test, memcmp(buf, "00.\nff.\n", n), 0);
-}
-
-static void ap_matrix_test_format_domains_only(struct kunit *test)
-{
-	struct ap_matrix m = {};
-	char buf[64];
-	size_t n;
-
-	ap_matrix_init_limits(&m, false, 0, 0);
-	__set_bit(15, m.aqm);
-	__set_bit(16, m.aqm);	/* above aqm_max 15: not shown */
-	n = ap_matrix_format(&m, buf, sizeof(buf));
-	KUNIT_EXPECT_EQ(test, n, (size_t)6);
-	KUNIT_EXPECT_EQ(test, memcmp(buf, ".000f\n", n), 0);
+	KUNIT_EXPECT_EQ(test, n, strlen(c->out));
+	KUNIT_EXPECT_EQ(test, memcmp(buf, c->out, min(n, strlen(c->out))), 0);
 }
 
 static void ap_matrix_test_format_empty(struct kunit *test)
@@ -1148,9 +1142,7 @@ static struct kunit_case ap_matrix_test_cases[] = {
 	KUNIT_CASE_PARAM(ap_matrix_test_filter_card_types_table,
 			 card_type_gen_params),
 	KUNIT_CASE(ap_matrix_test_filter_card_types_random),
-	KUNIT_CASE(ap_matrix_test_format_apqns),
-	KUNIT_CASE(ap_matrix_test_format_adapters_only),
-	KUNIT_CASE(ap_matrix_test_format_domains_only),
+	KUNIT_CASE_PARAM(ap_matrix_test_format_table, format_gen_params),
 	KUNIT_CASE(ap_matrix_test_format_empty),
 	KUNIT_CASE(ap_matrix_test_format_full_is_bounded),
 	KUNIT_CASE(ap_matrix_test_format_cdoms_limits),

@@ -86,16 +86,35 @@ static void glue_exit(struct kunit *test)
 	KUNIT_EXPECT_TRUE_MSG(test, debug_locks, "lockdep reported a problem");
 }
 
-/* Decode the guest's APCB (format 2) from the CRYCB bytes. */
-static void guest_apcb(struct kvm_sim *kvm, unsigned long *apm,
-		       unsigned long *aqm, unsigned long *adm)
+/* The guest's APCB (format 2), decoded from its CRYCB bytes. */
+struct guest_masks {
+	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
+};
+
+static void guest_apcb(struct kvm_sim *kvm, struct guest_masks *g)
 {
 	u8 crycb[AP_CRYCB_SIZE];
 
 	kvm_sim_read_crycb(kvm, crycb);
-	ap_matrix_mask_from_bytes(apm, crycb + AP_CRYCB_APCB1, 32);
-	ap_matrix_mask_from_bytes(aqm, crycb + AP_CRYCB_APCB1 + 0x20, 32);
-	ap_matrix_mask_from_bytes(adm, crycb + AP_CRYCB_APCB1 + 0x40, 32);
+	ap_matrix_mask_from_bytes(g->apm, crycb + AP_CRYCB_APCB1, 32);
+	ap_matrix_mask_from_bytes(g->aqm, crycb + AP_CRYCB_APCB1 + 0x20, 32);
+	ap_matrix_mask_from_bytes(g->adm, crycb + AP_CRYCB_APCB1 + 0x40, 32);
+}
+
+/* Assign ids from a spec such as "a1 a2 d4 c6"; every one must succeed. */
+static void assign_ids(struct kunit *test, struct ap_matrix_mdev *m,
+		       const char *spec)
+{
+	char id[8];
+	int n;
+
+	while (sscanf(spec, " %7s%n", id, &n) == 1) {
+		KUNIT_ASSERT_EQ_MSG(test, vfio_ap_mdev_assign(m, id[0], id + 1), 0,
+				    "id %s", id);
+		spec += n;
+	}
 }
 
 static void attach(struct kunit *test, struct glue_ctx *ctx)
@@ -108,25 +127,22 @@ static void attach(struct kunit *test, struct glue_ctx *ctx)
 static void vfio_ap_ref_glue_test_assign_bind_attach_apcb(struct kunit *test)
 {
 	struct glue_ctx *ctx = test->priv;
-	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
+	struct guest_masks g;
 	char buf[64];
 
 	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
 	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "0x2\n"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'c', "6"), 0);
+	assign_ids(test, ctx->a, "d4 c6");
 	/* Adapter 9 is not in the host config: assigned, not passed. */
 	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "9"), 0);
 	attach(test, ctx);
 
-	guest_apcb(ctx->kvm, apm, aqm, adm);
-	KUNIT_EXPECT_EQ(test, bitmap_weight(apm, AP_MATRIX_BITS), 2U);
-	KUNIT_EXPECT_TRUE(test, test_bit(1, apm) && test_bit(2, apm));
-	KUNIT_EXPECT_EQ(test, bitmap_weight(aqm, AP_MATRIX_BITS), 1U);
-	KUNIT_EXPECT_TRUE(test, test_bit(4, aqm));
-	KUNIT_EXPECT_TRUE(test, test_bit(6, adm));
+	guest_apcb(ctx->kvm, &g);
+	KUNIT_EXPECT_EQ(test, bitmap_weight(g.apm, AP_MATRIX_BITS), 2U);
+	KUNIT_EXPECT_TRUE(test, test_bit(1, g.apm) && test_bit(2, g.apm));
+	KUNIT_EXPECT_EQ(test, bitmap_weight(g.aqm, AP_MATRIX_BITS), 1U);
+	KUNIT_EXPECT_TRUE(test, test_bit(4, g.aqm));
+	KUNIT_EXPECT_TRUE(test, test_bit(6, g.adm));
 
 	mutex_lock(&matrix_dev->mdevs_lock);
 	KUNIT_EXPECT_EQ(test, ap_matrix_format(&ctx->a->shadow_apcb, buf,
@@ -138,18 +154,16 @@ static void vfio_ap_ref_glue_test_assign_bind_attach_apcb(struct kunit *test)
 static void vfio_ap_ref_glue_test_assign_after_attach_hot_plugs(struct kunit *test)
 {
 	struct glue_ctx *ctx = test->priv;
-	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
+	struct guest_masks g;
 
 	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "5"), 0);
 	attach(test, ctx);
-	guest_apcb(ctx->kvm, apm, aqm, adm);
-	KUNIT_EXPECT_TRUE(test, bitmap_empty(apm, AP_MATRIX_BITS));
+	guest_apcb(ctx->kvm, &g);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(g.apm, AP_MATRIX_BITS));
 	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "3"), 0);
-	guest_apcb(ctx->kvm, apm, aqm, adm);
-	KUNIT_EXPECT_TRUE(test, test_bit(3, apm));
-	KUNIT_EXPECT_TRUE(test, test_bit(5, aqm));
+	guest_apcb(ctx->kvm, &g);
+	KUNIT_EXPECT_TRUE(test, test_bit(3, g.apm));
+	KUNIT_EXPECT_TRUE(test, test_bit(5, g.aqm));
 }
 
 struct bad_input {
@@ -188,8 +202,7 @@ static void vfio_ap_ref_glue_test_assign_bad_input_unchanged(struct kunit *test)
 						 GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, before);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	assign_ids(test, ctx->a, "a1 d4");
 	mutex_lock(&matrix_dev->mdevs_lock);
 	*before = ctx->a->matrix;
 	mutex_unlock(&matrix_dev->mdevs_lock);
@@ -239,37 +252,29 @@ static void vfio_ap_ref_glue_test_assign_shared_rolls_back(struct kunit *test)
 static void vfio_ap_ref_glue_test_unassign_hot_unplugs(struct kunit *test)
 {
 	struct glue_ctx *ctx = test->priv;
-	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
+	struct guest_masks g;
 
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "2"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'c', "6"), 0);
+	assign_ids(test, ctx->a, "a1 a2 d4 c6");
 	attach(test, ctx);
 	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'a', "1"), 0);
 	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'c', "6"), 0);
 	/* Not assigned: succeeds and changes nothing. */
 	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'a', "7"), 0);
-	guest_apcb(ctx->kvm, apm, aqm, adm);
-	KUNIT_EXPECT_FALSE(test, test_bit(1, apm));
-	KUNIT_EXPECT_TRUE(test, test_bit(2, apm));
-	KUNIT_EXPECT_FALSE(test, test_bit(6, adm));
+	guest_apcb(ctx->kvm, &g);
+	KUNIT_EXPECT_FALSE(test, test_bit(1, g.apm));
+	KUNIT_EXPECT_TRUE(test, test_bit(2, g.apm));
+	KUNIT_EXPECT_FALSE(test, test_bit(6, g.adm));
 	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'd', "4"), 0);
-	guest_apcb(ctx->kvm, apm, aqm, adm);
-	KUNIT_EXPECT_TRUE(test, bitmap_empty(aqm, AP_MATRIX_BITS));
+	guest_apcb(ctx->kvm, &g);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(g.aqm, AP_MATRIX_BITS));
 }
 
 static void vfio_ap_ref_glue_test_reset_failure_filters_apid(struct kunit *test)
 {
 	struct glue_ctx *ctx = test->priv;
-	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
+	struct guest_masks g;
 
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	assign_ids(test, ctx->a, "a1 d4");
 	attach(test, ctx);
 	/* Detach resets 01.0004, which fails; the next attach leaves it out. */
 	KUNIT_ASSERT_EQ(test, ap_sim_fail_next_reset(AP_MATRIX_APQN(1, 4),
@@ -279,9 +284,9 @@ static void vfio_ap_ref_glue_test_reset_failure_filters_apid(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "2"), 0);
 	KUNIT_ASSERT_EQ(test, vfio_sim_open(&ctx->a->vdev), 0);
 	ctx->a_open = true;
-	guest_apcb(ctx->kvm, apm, aqm, adm);
-	KUNIT_EXPECT_FALSE(test, test_bit(1, apm));
-	KUNIT_EXPECT_TRUE(test, test_bit(2, apm));
+	guest_apcb(ctx->kvm, &g);
+	KUNIT_EXPECT_FALSE(test, test_bit(1, g.apm));
+	KUNIT_EXPECT_TRUE(test, test_bit(2, g.apm));
 }
 
 static void vfio_ap_ref_glue_test_in_use_makes_mask_ebusy(struct kunit *test)
@@ -289,8 +294,7 @@ static void vfio_ap_ref_glue_test_in_use_makes_mask_ebusy(struct kunit *test)
 	struct glue_ctx *ctx = test->priv;
 	DECLARE_BITMAP(mask, AP_MATRIX_BITS);
 
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	assign_ids(test, ctx->a, "a1 d4");
 	KUNIT_ASSERT_EQ(test, ap_sim_mask_store('q', "+4"), 0);
 	KUNIT_EXPECT_EQ(test, ap_sim_mask_store('a', "+1"), -EBUSY);
 	ap_sim_mask_get('a', mask);
@@ -304,31 +308,27 @@ static void vfio_ap_ref_glue_test_in_use_makes_mask_ebusy(struct kunit *test)
 static void vfio_ap_ref_glue_test_host_config_remove_and_add(struct kunit *test)
 {
 	struct glue_ctx *ctx = test->priv;
-	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
+	struct guest_masks g;
 
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "7"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	assign_ids(test, ctx->a, "a1 a7 d4");
 	attach(test, ctx);
 	ap_sim_config_set('a', 1, false);
 	ap_sim_scan();
-	guest_apcb(ctx->kvm, apm, aqm, adm);
-	KUNIT_EXPECT_TRUE(test, bitmap_empty(apm, AP_MATRIX_BITS));
+	guest_apcb(ctx->kvm, &g);
+	KUNIT_EXPECT_TRUE(test, bitmap_empty(g.apm, AP_MATRIX_BITS));
 	/* Adapter 7 appears as a CEX3: dropped. Then as a CEX4: plugged. */
 	ap_sim_set_card_type(7, 8);
 	ap_sim_config_set('a', 7, true);
 	ap_sim_scan();
-	guest_apcb(ctx->kvm, apm, aqm, adm);
-	KUNIT_EXPECT_FALSE(test, test_bit(7, apm));
+	guest_apcb(ctx->kvm, &g);
+	KUNIT_EXPECT_FALSE(test, test_bit(7, g.apm));
 	ap_sim_config_set('a', 7, false);
 	ap_sim_scan();
 	ap_sim_set_card_type(7, AP_MATRIX_CEX4);
 	ap_sim_config_set('a', 7, true);
 	ap_sim_scan();
-	guest_apcb(ctx->kvm, apm, aqm, adm);
-	KUNIT_EXPECT_TRUE(test, test_bit(7, apm));
+	guest_apcb(ctx->kvm, &g);
+	KUNIT_EXPECT_TRUE(test, test_bit(7, g.apm));
 }
 
 static void vfio_ap_ref_glue_test_open_errors(struct kunit *test)
@@ -354,8 +354,7 @@ static void vfio_ap_ref_glue_test_pqap_intercepts(struct kunit *test)
 	struct glue_ctx *ctx = test->priv;
 	struct kvm_sim_vcpu vcpu = { .kvm = ctx->kvm };
 
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
+	assign_ids(test, ctx->a, "a1 d4");
 	KUNIT_EXPECT_EQ(test, kvm_sim_pqap(&vcpu, 0x0104, true), -EOPNOTSUPP);
 	attach(test, ctx);
 	KUNIT_EXPECT_EQ(test, kvm_sim_pqap(&vcpu, 0x0104, true), 0);
@@ -599,9 +598,7 @@ static void vfio_ap_ref_glue_test_write_bad_input(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 
 	/* A baseline with something in every piece of state. */
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'c', "6"), 0);
+	assign_ids(test, ctx->a, "a1 d4 c6");
 	KUNIT_ASSERT_EQ(test, ap_sim_mask_store('a', "+3"), 0);
 
 	switch (bw->input) {
