@@ -13,6 +13,8 @@
 #   make kselftest [STRESS_SECONDS=20 STRESS_THREADS=4 SEED=n]
 #                             selftests in an s390x VM under QEMU, with
 #                             lockdep, KASAN, kmemleak and hung-task checks
+#   make bench                build times, boot time, stress ops/s and
+#                             the lockdep/KASAN overhead, in one run
 #   make deps                 install the Debian packages
 
 SHELL := /bin/bash
@@ -21,10 +23,10 @@ KVER ?= 6.12
 ARCH ?= um
 export KVER KDIR STRESS_SECONDS STRESS_THREADS SEED
 
-.PHONY: help deps kunit coverage checkpatch kselftest test
+.PHONY: help deps kunit coverage checkpatch kselftest test bench
 
 help:
-	@sed -n '3,18s/^# \{0,1\}//p' Makefile
+	@sed -n '3,20s/^# \{0,1\}//p' Makefile
 
 deps:
 	@$(T)/deps.sh
@@ -43,3 +45,6 @@ kselftest: deps
 
 test: deps
 	@$(T)/test.sh
+
+bench: deps
+	@$(T)/bench.sh

@@ -36,6 +36,7 @@ BORING = re.compile(
     r'kzalloc\w*|kcalloc\w*|kmalloc_trace\w*|slab_post_alloc_hook|'
     r'kmemleak_alloc\w*|__alloc_pages\w*|alloc_pages\w*|krealloc\w*|'
     r'kmemdup\w*|kstrdup\w*|memdup_user\w*|kvmalloc\w*|__kvmalloc\w*|'
+    r'kvasprintf\w*|kasprintf\w*|devm_kasprintf|'
     r'kasan_\w+|__kasan_\w+|print_report|print_address_description\w*|'
     r'__asan_\w+|check_memory_region\w*|memcpy|memset|memmove|'
     r'ret_from_fork\w*|kthread|__ret_from_fork|system_call|__do_syscall|'

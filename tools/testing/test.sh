@@ -20,13 +20,15 @@ step() {
 	echo "=== $name"
 	"$@" 2>&1 | tee "$log"
 	local rc=${PIPESTATUS[0]}
-	line=$(grep -E '^[a-z0-9(), ._-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	p=$(sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\1/p' <<<"$line")
-	f=$(sed -nE 's/.*: ([0-9]+) passed, ([0-9]+) failed.*/\2/p' <<<"$line")
-	s=$(sed -nE 's/.*: [0-9]+ passed, [0-9]+ failed, ([0-9]+) skipped.*/\1/p' <<<"$line")
-	p=${p:-0}
-	f=${f:-0}
-	s=${s:-0}
+	p=0
+	f=0
+	s=0
+	# Sum every "<what>: N passed, N failed[, N skipped]" line of the step.
+	while IFS= read -r line; do
+		p=$((p + $(sed -nE 's/.*: ([0-9]+) passed, [0-9]+ failed.*/\1/p' <<<"$line")))
+		f=$((f + $(sed -nE 's/.*: [0-9]+ passed, ([0-9]+) failed.*/\1/p' <<<"$line")))
+		s=$((s + $(sed -nE 's/.*: [0-9]+ passed, [0-9]+ failed, ([0-9]+) skipped.*/\1/p' <<<"$line" | grep . || echo 0)))
+	done < <(grep -E '^[a-z0-9()+, ._-]+: [0-9]+ passed, [0-9]+ failed' "$log")
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		f=1	# the step failed before it could count (build, boot)
 	fi
@@ -38,10 +40,13 @@ step() {
 }
 
 step "checkpatch" "$PROJ/tools/testing/checkpatch.sh"
-step "kunit um 6.12" env ARCH=um KVER=6.12 "$PROJ/tools/testing/kunit.sh"
+step "console scanner" "$PROJ/tools/testing/scanner-tests/run.sh"
+# The UML 6.12 KUnit run is the coverage build's: every suite, plus gcov.
+step "kunit um 6.12 + coverage" "$PROJ/tools/testing/coverage.sh"
 step "kunit s390 6.12" env ARCH=s390 KVER=6.12 "$PROJ/tools/testing/kunit.sh"
 step "kunit um 6.1" env ARCH=um KVER=6.1 "$PROJ/tools/testing/kunit.sh"
-step "coverage" "$PROJ/tools/testing/coverage.sh"
+step "kselftest s390 VM" env STRESS_SECONDS="${STRESS_SECONDS:-10}" \
+	STRESS_THREADS="${STRESS_THREADS:-2}" "$PROJ/tools/testing/kselftest.sh"
 
 [ ${#failed_steps[@]} = 0 ] || echo "failed steps: ${failed_steps[*]}"
 echo "make test: $total_pass passed, $total_fail failed, $total_skip skipped"

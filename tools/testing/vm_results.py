@@ -230,6 +230,10 @@ def main():
                                                  ok, len(failed_checks), 0))
     rows.append('')
     rows.append('kernel reports: %d%s' % (len(real), ''.join('\n  %s (x%d)' % (r['title'], r['count']) for r in real)))
+    allowed = [r for r in reports if r['allowed']]
+    if allowed:
+        rows.append('allowed reports: %d%s' % (len(allowed), ''.join(
+            '\n  %s (x%d): allowlisted' % (r['title'], r['count']) for r in allowed)))
     if ld is not None:
         rows.append('lock-order coverage: %d/%d documented edges (%.0f%%)' %
                     (len(seen), len(DOCUMENTED), 100.0 * len(seen) / len(DOCUMENTED)))

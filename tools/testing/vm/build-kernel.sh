@@ -3,8 +3,9 @@
 #
 # Build the s390x VM kernel once per config and print its build directory.
 #
-# The config is tinyconfig plus the fragments (base.config and, unless
-# VM_DEBUG=0, debug.config), built with O= in the cache from the unmodified
+# The config is tinyconfig plus the fragments (base.config, unless
+# VM_DEBUG=0 debug.config, and <KVER>.config where a version needs one),
+# built with O= in the cache from the unmodified
 # base tree (KVER/KDIR). The build directory is keyed by tree and fragment
 # contents, so a changed fragment is a new build and an unchanged one is
 # reused as it is. Every option a fragment sets must survive olddefconfig,
@@ -19,6 +20,7 @@ JOBS=${JOBS:-$(nproc)}
 here=$PROJ/tools/testing/vm
 frags=("$here/base.config")
 [ "$VM_DEBUG" = 1 ] && frags+=("$here/debug.config")
+[ -f "$here/$KVER.config" ] && [ -z "${KDIR:-}" ] && frags+=("$here/$KVER.config")
 [ -n "${VM_EXTRA_CONFIG:-}" ] && frags+=("$VM_EXTRA_CONFIG")
 
 base=$(base_tree)

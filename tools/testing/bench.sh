@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# "make bench": figures measured in one run, so that their ratios hold on
+# a shared, noisy machine. Nothing here is a pass/fail test.
+#
+#  1. KUnit on UML, cold: our make kunit against a bare kunit.py run with
+#     an equally small config (the same options without our driver), both
+#     in fresh build directories of a bench cache.
+#  2. KUnit warm: nothing changed; one driver file changed.
+#  3. The VM: boot to first test, and the same stress on the debug kernel
+#     (lockdep, KASAN, kmemleak) and on a kernel without the debug
+#     fragment; ops/s per actor and the debug overhead as their ratio.
+#
+# BENCH_STRESS_SECONDS (default 10) sets the stress of step 3, and
+# BENCH_VM=0 skips it. The bench works on a private copy of the checkout,
+# so editing "one driver file" never touches yours.
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+secs() { echo "$(date +%s.%N) - $1" | bc; }
+bcache=$CACHE/bench
+rm -rf "$bcache"
+mkdir -p "$bcache"
+ln -s "$CACHE/src" "$bcache/src"
+out=$bcache/out
+mkdir -p "$out"
+BS=${BENCH_STRESS_SECONDS:-10}
+copy=$bcache/proj
+mkdir -p "$copy"
+(cd "$PROJ" && tar --exclude=./results --exclude=./.git -cf - .) | tar -xf - -C "$copy"
+
+echo "== 1. KUnit on UML, cold (make kunit vs bare kunit.py)"
+base=$(base_tree)
+grep -v VFIO_AP_REF "$PROJ/kunit/.kunitconfig" >"$bcache/bare.kunitconfig"
+echo "CONFIG_KUNIT_EXAMPLE_TEST=y" >>"$bcache/bare.kunitconfig"
+t=$(date +%s.%N)
+(cd "$base" && python3 tools/testing/kunit/kunit.py run --build_dir="$bcache/bare" \
+	--kunitconfig="$bcache/bare.kunitconfig" --jobs="$(nproc)") >"$out/bare.log" 2>&1
+bare=$(secs "$t")
+t=$(date +%s.%N)
+VFIO_AP_REF_CACHE=$bcache ARCH=um "$copy/tools/testing/kunit.sh" >"$out/ours-cold.log" 2>&1
+ours=$(secs "$t")
+printf '   bare kunit.py  %7.1f s\n   make kunit     %7.1f s   ratio %.2f\n' \
+	"$bare" "$ours" "$(echo "$ours / $bare" | bc -l)"
+
+echo "== 2. KUnit warm"
+t=$(date +%s.%N)
+VFIO_AP_REF_CACHE=$bcache ARCH=um "$copy/tools/testing/kunit.sh" >"$out/ours-nochange.log" 2>&1
+printf '   nothing changed        %6.1f s\n' "$(secs "$t")"
+echo "/* bench */" >>"$copy/driver/vfio_ap_mdev.c"
+t=$(date +%s.%N)
+VFIO_AP_REF_CACHE=$bcache ARCH=um "$copy/tools/testing/kunit.sh" >"$out/ours-touched.log" 2>&1
+printf '   one driver file changed %5.1f s\n' "$(secs "$t")"
+
+if [ "${BENCH_VM:-1}" = 0 ]; then
+	echo "bench output in $out"
+	exit 0
+fi
+echo "== 3. The VM (stress ${BS}s x 2 threads per actor)"
+run_vm() {
+	local name=$1
+	shift
+	local t
+	t=$(date +%s.%N)
+	env "$@" RESULTS="$out/$name" STRESS_SECONDS="$BS" STRESS_THREADS=2 SEED=7 \
+		"$copy/tools/testing/kselftest.sh" >"$out/$name.log" 2>&1
+	echo "$name rc=$? $(secs "$t")" >>"$out/vm-times"
+}
+t=$(date +%s.%N)
+VM_DEBUG=1 "$copy/tools/testing/vm/build-kernel.sh" >/dev/null 2>&1
+printf '   debug VM kernel build   %6.1f s (0 when cached)\n' "$(secs "$t")"
+run_vm debug VM_DEBUG=1
+run_vm nodebug VM_DEBUG=0
+# Boot to first test, as boot.sh measured it (QEMU start to the tests).
+for k in debug nodebug; do
+	printf '   boot to first test (%s) %6.1f s\n' "$k" \
+		"$(cat "$out/$k/boot-to-first-test.txt" 2>/dev/null || echo nan)"
+done
+python3 - "$out/debug/console.log" "$out/nodebug/console.log" <<'PY'
+import re, sys
+def rates(path):
+    r = {}
+    variant = None
+    for line in open(path, errors='replace'):
+        m = re.search(r'RUN\s+stress\.(\w+)\.run', line)
+        if m:
+            variant = m.group(1)
+        m = re.search(r'actor (\w+)\s+(\d+) ops\s+(\d+) ok\s+([\d.]+) ops/s', line)
+        if m and variant == 'everything':
+            r[m.group(1)] = float(m.group(4))
+    return r
+d, n = rates(sys.argv[1]), rates(sys.argv[2])
+print('   ops/s per actor (variant "everything")   debug   no-debug   ratio')
+for a in sorted(set(d) | set(n)):
+    dv, nv = d.get(a, 0.0), n.get(a, 0.0)
+    print('   %-10s %28.1f %9.1f %7.2f' % (a, dv, nv, nv / dv if dv else float('nan')))
+td, tn = sum(d.values()), sum(n.values())
+if td:
+    print('   debug overhead (no-debug/debug total ops/s): %.2fx' % (tn / td))
+PY
+cat "$out/vm-times" | sed 's/^/   wall: /'
+echo "bench output in $out"
