@@ -348,11 +348,15 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_WO(remove);
 
-static struct attribute *mdev_core_attrs[] = {
+static struct attribute *vfio_ap_mdev_remove_attrs[] = {
 	&dev_attr_remove.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(mdev_core);
+
+/* The mdev core's "remove", created when the mdev is complete. */
+const struct attribute_group vfio_ap_mdev_remove_group = {
+	.attrs = vfio_ap_mdev_remove_attrs,
+};
 
 /* UUIDs in use, from create until the device has left sysfs. */
 static LIST_HEAD(mdev_names);
@@ -462,7 +466,6 @@ int vfio_ap_mdev_create(const char *buf)
 	device_initialize(&matrix_mdev->dev);
 	matrix_mdev->dev.parent = &matrix_dev->device;
 	matrix_mdev->dev.release = vfio_ap_mdev_release;
-	matrix_mdev->dev.groups = mdev_core_groups;
 	dev_set_name(&matrix_mdev->dev, "%s", matrix_mdev->name);
 
 	ret = vfio_sim_register_device(&matrix_mdev->vdev, matrix_mdev->name,
@@ -483,7 +486,16 @@ int vfio_ap_mdev_create(const char *buf)
 	mutex_lock(&matrix_dev->guests_lock);
 	list_add(&matrix_mdev->node, &matrix_dev->mdev_list);
 	mutex_unlock(&matrix_dev->guests_lock);
-	return 0;
+	/*
+	 * "remove" comes last, as mdev_create_sysfs_files() does: a remove
+	 * written while the mdev is still being created would delete its
+	 * own file and then fail, leaving an mdev nobody can remove.
+	 */
+	ret = sysfs_create_group(&matrix_mdev->dev.kobj,
+				 &vfio_ap_mdev_remove_group);
+	if (ret)
+		vfio_ap_mdev_remove(matrix_mdev);
+	return ret;
 
 err_groups:
 	sysfs_remove_groups(&matrix_mdev->dev.kobj, vfio_ap_mdev_groups);
@@ -519,6 +531,8 @@ int vfio_ap_mdev_remove(struct ap_matrix_mdev *matrix_mdev)
 	matrix_mdev->removing = true;
 	mutex_unlock(&matrix_dev->guests_lock);
 
+	/* Gone already when the removal came through the file itself. */
+	sysfs_remove_group(&matrix_mdev->dev.kobj, &vfio_ap_mdev_remove_group);
 	sysfs_remove_link(matrix_dev->devices_kobj, matrix_mdev->name);
 	sysfs_remove_groups(&matrix_mdev->dev.kobj, vfio_ap_mdev_groups);
 	vfio_sim_unregister_device(&matrix_mdev->vdev);

@@ -124,6 +124,7 @@ void get_update_locks_for_queue(struct vfio_ap_queue *q);
 
 /* vfio_ap_mdev.c: mdevs and their attributes */
 extern const struct attribute_group *vfio_ap_mdev_groups[];
+extern const struct attribute_group vfio_ap_mdev_remove_group;
 int vfio_ap_mdev_create(const char *buf);
 int vfio_ap_mdev_remove(struct ap_matrix_mdev *matrix_mdev);
 struct ap_matrix_mdev *vfio_ap_mdev_find(const char *name);

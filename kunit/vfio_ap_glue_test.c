@@ -425,24 +425,17 @@ struct writer {
 static int write_mdev_attr(struct glue_ctx *ctx, const struct writer *w,
 			   const char *buf, size_t len)
 {
-	const struct attribute_group *const *g;
+	const struct attribute_group *groups[] = {
+		vfio_ap_mdev_groups[0], &vfio_ap_mdev_remove_group,
+	};
 	struct device_attribute *da;
 	struct attribute *const *a;
 	ssize_t ret;
+	int i;
 
 	/* The real store functions, through the groups the mdev gets. */
-	for (g = vfio_ap_mdev_groups; *g; g++) {
-		for (a = (*g)->attrs; *a; a++) {
-			if (strcmp((*a)->name, w->name))
-				continue;
-			da = container_of(*a, struct device_attribute, attr);
-			ret = da->store(&ctx->a->dev, da, buf, len);
-			return ret < 0 ? ret : 0;
-		}
-	}
-	/* "remove" lives in the device's own groups. */
-	for (g = ctx->a->dev.groups; *g; g++) {
-		for (a = (*g)->attrs; *a; a++) {
+	for (i = 0; i < ARRAY_SIZE(groups); i++) {
+		for (a = groups[i]->attrs; *a; a++) {
 			if (strcmp((*a)->name, w->name))
 				continue;
 			da = container_of(*a, struct device_attribute, attr);

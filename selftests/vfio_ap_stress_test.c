@@ -294,6 +294,10 @@ static void check_invariants(struct stress *st)
 	for (m = 0; m < NR_MDEVS; m++)
 		if (read_matrix(mdev_uuid[m], &mx[m]))
 			{ fail(st, "cannot read mdev %d", m); return; }
+	/* An mdev that exists can always be removed. */
+	if (!access(VAR_ROOT "/" SPARE_UUID "/matrix", F_OK) &&
+	    access(VAR_ROOT "/" SPARE_UUID "/remove", F_OK))
+		{ fail(st, "mdev %s exists without its remove file", SPARE_UUID); return; }
 	/* Host config: "apm <list>\naqm <list>\nadm <list>\n". */
 	if (var_read(VAR_DBG "/ap/config", buf, sizeof(buf)) < 0)
 		{ fail(st, "cannot read the host config"); return; }
