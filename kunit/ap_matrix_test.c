@@ -366,106 +366,111 @@ static void ref_filter(const bool *m_apm, const bool *m_aqm,
 	}
 }
 
+/* A filter test's world: a usable table, a matrix, a host config, a shadow. */
+struct filter_env {
+	bool *usable;		/* NBITS x NBITS, all false */
+	struct usable_ctx u;
+	struct ap_matrix m, host, shadow;
+};
+
+static struct filter_env *filter_env(struct kunit *test, bool apxa,
+				     bool full_host)
+{
+	struct filter_env *e = kunit_kzalloc(test, sizeof(*e), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	e->usable = kunit_kcalloc(test, NBITS * NBITS, 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, e->usable);
+	e->u.usable = e->usable;
+	ap_matrix_init_limits(&e->host, apxa, 255, 255);
+	if (full_host) {
+		bitmap_fill(e->host.apm, NBITS);
+		bitmap_fill(e->host.aqm, NBITS);
+	}
+	return e;
+}
+
+static bool run_filter(struct filter_env *e)
+{
+	return ap_matrix_filter(&e->m, &e->host, &e->shadow, usable_cb, &e->u);
+}
+
 static void ap_matrix_test_filter_drops_unbound_apid(struct kunit *test)
 {
-	bool *usable = kunit_kcalloc(test, NBITS * NBITS, 1, GFP_KERNEL);
-	struct usable_ctx u = { .usable = usable };
-	struct ap_matrix m = {}, host = {}, shadow = {};
+	struct filter_env *e = filter_env(test, true, true);
 
-	KUNIT_ASSERT_NOT_NULL(test, usable);
-	ap_matrix_init_limits(&host, true, 255, 255);
-	bitmap_fill(host.apm, NBITS);
-	bitmap_fill(host.aqm, NBITS);
-	__set_bit(1, m.apm);
-	__set_bit(2, m.apm);
-	__set_bit(4, m.aqm);
-	__set_bit(5, m.aqm);
-	usable[1 * NBITS + 4] = true;
-	usable[1 * NBITS + 5] = true;
-	usable[2 * NBITS + 4] = true;	/* 02.0005 is not bound */
+	__set_bit(1, e->m.apm);
+	__set_bit(2, e->m.apm);
+	__set_bit(4, e->m.aqm);
+	__set_bit(5, e->m.aqm);
+	e->usable[1 * NBITS + 4] = true;
+	e->usable[1 * NBITS + 5] = true;
+	e->usable[2 * NBITS + 4] = true;	/* 02.0005 is not bound */
 
-	KUNIT_EXPECT_TRUE(test, ap_matrix_filter(&m, &host, &shadow,
-						 usable_cb, &u));
-	KUNIT_EXPECT_TRUE(test, test_bit(1, shadow.apm));
-	KUNIT_EXPECT_FALSE(test, test_bit(2, shadow.apm));
+	KUNIT_EXPECT_TRUE(test, run_filter(e));
+	KUNIT_EXPECT_TRUE(test, test_bit(1, e->shadow.apm));
+	KUNIT_EXPECT_FALSE(test, test_bit(2, e->shadow.apm));
 	/* Domains stay: only the host config drops domains. */
-	KUNIT_EXPECT_TRUE(test, test_bit(4, shadow.aqm));
-	KUNIT_EXPECT_TRUE(test, test_bit(5, shadow.aqm));
-	KUNIT_EXPECT_EQ(test, shadow.apm_max, 255UL);
+	KUNIT_EXPECT_TRUE(test, test_bit(4, e->shadow.aqm));
+	KUNIT_EXPECT_TRUE(test, test_bit(5, e->shadow.aqm));
+	KUNIT_EXPECT_EQ(test, e->shadow.apm_max, 255UL);
 	/* Filtering again changes nothing. */
-	KUNIT_EXPECT_FALSE(test, ap_matrix_filter(&m, &host, &shadow,
-						  usable_cb, &u));
+	KUNIT_EXPECT_FALSE(test, run_filter(e));
 }
 
 static void ap_matrix_test_filter_whole_matrix(struct kunit *test)
 {
-	bool *usable = kunit_kcalloc(test, NBITS * NBITS, 1, GFP_KERNEL);
-	struct usable_ctx u = { .usable = usable };
-	struct ap_matrix m = {}, host = {}, shadow = {};
+	struct filter_env *e = filter_env(test, true, true);
 
 	/*
 	 * The CVE case: adapter 3 was filtered for an unbound queue; assigning
 	 * a new domain must not bring it back just because the new APQNs are
 	 * fine. The filter always looks at the whole matrix.
 	 */
-	KUNIT_ASSERT_NOT_NULL(test, usable);
-	ap_matrix_init_limits(&host, true, 255, 255);
-	bitmap_fill(host.apm, NBITS);
-	bitmap_fill(host.aqm, NBITS);
-	__set_bit(3, m.apm);
-	__set_bit(6, m.aqm);
-	ap_matrix_filter(&m, &host, &shadow, usable_cb, &u);
-	KUNIT_EXPECT_FALSE(test, test_bit(3, shadow.apm));
-	__set_bit(7, m.aqm);
-	usable[3 * NBITS + 7] = true;
-	ap_matrix_filter(&m, &host, &shadow, usable_cb, &u);
-	KUNIT_EXPECT_FALSE(test, test_bit(3, shadow.apm));
+	__set_bit(3, e->m.apm);
+	__set_bit(6, e->m.aqm);
+	run_filter(e);
+	KUNIT_EXPECT_FALSE(test, test_bit(3, e->shadow.apm));
+	__set_bit(7, e->m.aqm);
+	e->usable[3 * NBITS + 7] = true;
+	run_filter(e);
+	KUNIT_EXPECT_FALSE(test, test_bit(3, e->shadow.apm));
 }
 
 static void ap_matrix_test_filter_host_drops_domain(struct kunit *test)
 {
-	bool *usable = kunit_kcalloc(test, NBITS * NBITS, 1, GFP_KERNEL);
-	struct usable_ctx u = { .usable = usable };
-	struct ap_matrix m = {}, host = {}, shadow = {};
+	struct filter_env *e = filter_env(test, false, false);
 
-	KUNIT_ASSERT_NOT_NULL(test, usable);
-	memset(usable, 1, NBITS * NBITS);
-	ap_matrix_init_limits(&host, false, 0, 0);
-	__set_bit(0, host.apm);
-	__set_bit(1, host.aqm);
-	__set_bit(0, m.apm);
-	__set_bit(1, m.aqm);
-	__set_bit(2, m.aqm);
-	ap_matrix_filter(&m, &host, &shadow, usable_cb, &u);
-	KUNIT_EXPECT_TRUE(test, test_bit(0, shadow.apm));
-	KUNIT_EXPECT_TRUE(test, test_bit(1, shadow.aqm));
-	KUNIT_EXPECT_FALSE(test, test_bit(2, shadow.aqm));
-	KUNIT_EXPECT_EQ(test, shadow.apm_max, 63UL);
-	KUNIT_EXPECT_EQ(test, shadow.aqm_max, 15UL);
+	memset(e->usable, 1, NBITS * NBITS);
+	__set_bit(0, e->host.apm);
+	__set_bit(1, e->host.aqm);
+	__set_bit(0, e->m.apm);
+	__set_bit(1, e->m.aqm);
+	__set_bit(2, e->m.aqm);
+	run_filter(e);
+	KUNIT_EXPECT_TRUE(test, test_bit(0, e->shadow.apm));
+	KUNIT_EXPECT_TRUE(test, test_bit(1, e->shadow.aqm));
+	KUNIT_EXPECT_FALSE(test, test_bit(2, e->shadow.aqm));
+	KUNIT_EXPECT_EQ(test, e->shadow.apm_max, 63UL);
+	KUNIT_EXPECT_EQ(test, e->shadow.aqm_max, 15UL);
 }
 
 static void ap_matrix_test_filter_empty_and_full(struct kunit *test)
 {
-	bool *usable = kunit_kcalloc(test, NBITS * NBITS, 1, GFP_KERNEL);
-	struct usable_ctx u = { .usable = usable };
-	struct ap_matrix m = {}, host = {}, shadow = {};
+	struct filter_env *e = filter_env(test, true, false);
 
-	KUNIT_ASSERT_NOT_NULL(test, usable);
-	ap_matrix_init_limits(&host, true, 255, 255);
 	/* Empty matrix: nothing asked, nothing changes. */
-	KUNIT_EXPECT_FALSE(test, ap_matrix_filter(&m, &host, &shadow,
-						  usable_cb, &u));
-	KUNIT_EXPECT_EQ(test, u.calls, 0U);
+	KUNIT_EXPECT_FALSE(test, run_filter(e));
+	KUNIT_EXPECT_EQ(test, e->u.calls, 0U);
 	/* Full matrix, full host, all usable: everything passes. */
-	memset(usable, 1, NBITS * NBITS);
-	bitmap_fill(m.apm, NBITS);
-	bitmap_fill(m.aqm, NBITS);
-	bitmap_fill(host.apm, NBITS);
-	bitmap_fill(host.aqm, NBITS);
-	KUNIT_EXPECT_TRUE(test, ap_matrix_filter(&m, &host, &shadow,
-						 usable_cb, &u));
-	KUNIT_EXPECT_TRUE(test, bitmap_full(shadow.apm, NBITS));
-	KUNIT_EXPECT_TRUE(test, bitmap_full(shadow.aqm, NBITS));
+	memset(e->usable, 1, NBITS * NBITS);
+	bitmap_fill(e->m.apm, NBITS);
+	bitmap_fill(e->m.aqm, NBITS);
+	bitmap_fill(e->host.apm, NBITS);
+	bitmap_fill(e->host.aqm, NBITS);
+	KUNIT_EXPECT_TRUE(test, run_filter(e));
+	KUNIT_EXPECT_TRUE(test, bitmap_full(e->shadow.apm, NBITS));
+	KUNIT_EXPECT_TRUE(test, bitmap_full(e->shadow.aqm, NBITS));
 }
 
 static void ap_matrix_test_filter_random(struct kunit *test)
