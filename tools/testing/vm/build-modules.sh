@@ -11,7 +11,8 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 kbuild=$1
-src=$kbuild/vfio_ap_ref-src
+# One source copy per checkout: two checkouts never build into each other.
+src=$kbuild/vfio_ap_ref-src-$(echo "$PROJ" | short_hash)
 mkdir -p "$src"
 for f in "$PROJ"/driver/*; do
 	cmp -s "$f" "$src/${f##*/}" || cp -p "$f" "$src/"
