@@ -15,7 +15,7 @@ kbuild=$1
 src=$kbuild/vfio_ap_ref-src-$(echo "$PROJ" | short_hash)
 mkdir -p "$src"
 for f in "$PROJ"/driver/*; do
-	cmp -s "$f" "$src/${f##*/}" || cp -p "$f" "$src/"
+	cmp -s "$f" "$src/${f##*/}" || cp "$f" "$src/"
 done
 for f in "$src"/*.[ch] "$src"/Makefile "$src"/Kconfig; do
 	[ -e "$f" ] || continue

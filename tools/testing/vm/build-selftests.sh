@@ -15,7 +15,7 @@ tree=$("$PROJ/tools/testing/prepare-tree.sh")
 dst=$tree/tools/testing/selftests/vfio_ap_ref
 mkdir -p "$dst"
 for f in "$PROJ"/selftests/*; do
-	cmp -s "$f" "$dst/${f##*/}" || cp -p "$f" "$dst/"
+	cmp -s "$f" "$dst/${f##*/}" || cp "$f" "$dst/"
 done
 out=$CACHE/build/$(basename "$tree")-vm/kselftest
 mkdir -p "$out"
