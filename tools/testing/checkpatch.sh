@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # checkpatch.pl --strict (from the cached 6.12 tree) on every C file of
-# driver/ and kunit/, plus the kernel-doc checker on driver/. Prints
+# driver/, kunit/ and selftests/, plus the kernel-doc checker on driver/. Prints
 # "checkpatch: N passed, N failed" (one per file).
 
 set -euo pipefail
@@ -13,7 +13,7 @@ src=$(KDIR= KVER=6.12 base_tree)
 cd "$PROJ"
 pass=0
 fail=0
-for f in driver/*.[ch] kunit/*.[ch]; do
+for f in driver/*.[ch] kunit/*.[ch] selftests/*.[ch]; do
 	if out=$(perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse \
 		 --show-types -f "$f" 2>&1) &&
 	   ! grep -qE 'ERROR|WARNING|CHECK' <<<"$out"; then

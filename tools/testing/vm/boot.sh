@@ -44,8 +44,9 @@ set +e
 timeout -k 5 "$VM_TIMEOUT" "${cmd[@]}" </dev/null >"$log" 2>&1
 rc=$?
 set -e
-kill "$watcher" 2>/dev/null
-wait "$watcher" 2>/dev/null
+# The watcher is done or killed here; neither may end the script early.
+kill "$watcher" 2>/dev/null || true
+wait "$watcher" 2>/dev/null || true
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "VAR-HOST: watchdog fired after ${VM_TIMEOUT}s" >>"$log"
 	exit 124
