@@ -25,7 +25,7 @@ static void host_reset(void)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(undo) / sizeof(undo[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(undo); i++)
 		host_cmd(undo[i]);
 }
 
@@ -44,7 +44,7 @@ FIXTURE_SETUP(var)
 	host_reset();
 	var_write(VAR_BUS "/apmask", "0x");
 	var_write(VAR_BUS "/aqmask", "0x");
-	for (i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(setup); i++)
 		ASSERT_EQ(0, host_cmd(setup[i])) TH_LOG("host command %u", i);
 	ASSERT_EQ(0, var_write(VAR_TYPE "/create", UUID_A));
 }
@@ -194,7 +194,7 @@ static void snapshot(char *out, size_t size)
 	int n;
 
 	out[0] = '\0';
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		len += snprintf(out + len, size - len, "%s:\n", files[i]);
 		n = var_read(files[i], out + len, size - len);
 		if (n > 0)
@@ -290,7 +290,7 @@ TEST_F_TIMEOUT(var, bad_input_every_write, 900)
 	memset(big, 'a', 4096);
 	big[4096] = '\0';
 
-	for (i = 0; i < sizeof(bad_writes) / sizeof(bad_writes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad_writes); i++) {
 		const struct bad_write *b = &bad_writes[i];
 
 		for (k = 0; k < 9; k++) {

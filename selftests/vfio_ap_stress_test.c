@@ -22,6 +22,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <linux/types.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <time.h>
@@ -50,15 +51,15 @@ static const char * const actor_name[NR_ACTORS] = {
 };
 
 struct stress {
-	uint64_t seed;
+	__u64 seed;
 	int seconds, threads;
-	volatile int stop;
+	int stop;		/* read and set with __atomic */
 	/* Actors hold it for reading per operation; the checker writes. */
 	pthread_rwlock_t quiesce;
 	pthread_mutex_t fail_lock;
 	char failure[512];
 	/* The last successful op on each owned bit: 1 set, 0 clear, -1 none. */
-	int8_t last[NR_MDEVS][3][NR_IDS];
+	__s8 last[NR_MDEVS][3][NR_IDS];
 	unsigned long ops[NR_ACTORS], ok[NR_ACTORS];
 	int vfio_fd[NR_MDEVS];
 	pthread_mutex_t fd_lock;
@@ -68,10 +69,10 @@ struct actor_arg {
 	struct stress *st;
 	enum actor actor;
 	int thread, nthreads;
-	uint64_t rng;
+	__u64 rng;
 };
 
-static uint64_t rnd(uint64_t *s)
+static __u64 rnd(__u64 *s)
 {
 	*s ^= *s >> 12;
 	*s ^= *s << 25;
@@ -79,12 +80,13 @@ static uint64_t rnd(uint64_t *s)
 	return *s * 0x2545f4914f6cdd1dULL;
 }
 
-static unsigned int below(uint64_t *s, unsigned int n)
+static unsigned int below(__u64 *s, unsigned int n)
 {
 	return rnd(s) % n;
 }
 
-static void fail(struct stress *st, const char *fmt, ...)
+/* Record the first failure and stop the actors; returns -1. */
+static int fail(struct stress *st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -95,7 +97,8 @@ static void fail(struct stress *st, const char *fmt, ...)
 		va_end(ap);
 	}
 	pthread_mutex_unlock(&st->fail_lock);
-	st->stop = 1;
+	__atomic_store_n(&st->stop, 1, __ATOMIC_RELAXED);
+	return -1;
 }
 
 static const char * const kind_attr[3][2] = {
@@ -108,7 +111,7 @@ static const char * const kind_attr[3][2] = {
 static bool actor_op(struct actor_arg *a)
 {
 	struct stress *st = a->st;
-	uint64_t *r = &a->rng;
+	__u64 *r = &a->rng;
 	char p[256], buf[4096];
 	int m = below(r, NR_MDEVS), id, ret;
 
@@ -217,7 +220,7 @@ static void *actor_thread(void *arg)
 	struct actor_arg *a = arg;
 	struct stress *st = a->st;
 
-	while (!st->stop) {
+	while (!__atomic_load_n(&st->stop, __ATOMIC_RELAXED)) {
 		bool ok;
 
 		pthread_rwlock_rdlock(&st->quiesce);
@@ -265,25 +268,31 @@ static int read_matrix(const char *uuid, struct sets *s)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%x.%x", &a, &q) == 2) {
-			s->apm[a] = s->aqm[q] = true;
-		} else if (line[0] == '.' && sscanf(line + 1, "%x", &q) == 1) {
-			s->aqm[q] = true;
-		} else if (sscanf(line, "%x.", &a) == 1) {
+		char *end;
+
+		/* "aa.dddd", "aa." or ".dddd" */
+		a = strtoul(line, &end, 16);
+		if (end != line && a < 256)
 			s->apm[a] = true;
+		if (*end == '.' && end[1]) {
+			q = strtoul(end + 1, NULL, 16);
+			if (q < 256)
+				s->aqm[q] = true;
 		}
 	}
 	if (mdev_read(uuid, "control_domains", buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		if (sscanf(line, "%x", &a) == 1)
+	     line = strtok_r(NULL, "\n", &save)) {
+		a = strtoul(line, NULL, 16);
+		if (a < 256)
 			s->adm[a] = true;
+	}
 	return 0;
 }
 
 /* Check the invariants; the caller has stopped every actor. */
-static void check_invariants(struct stress *st)
+static int check_invariants(struct stress *st)
 {
 	struct sets mx[NR_MDEVS], host;
 	bool apmask[256], aqmask[256];
@@ -293,14 +302,14 @@ static void check_invariants(struct stress *st)
 
 	for (m = 0; m < NR_MDEVS; m++)
 		if (read_matrix(mdev_uuid[m], &mx[m]))
-			{ fail(st, "cannot read mdev %d", m); return; }
+			return fail(st, "cannot read mdev %d", m);
 	/* An mdev that exists can always be removed. */
 	if (!access(VAR_ROOT "/" SPARE_UUID "/matrix", F_OK) &&
 	    access(VAR_ROOT "/" SPARE_UUID "/remove", F_OK))
-		{ fail(st, "mdev %s exists without its remove file", SPARE_UUID); return; }
+		return fail(st, "mdev %s exists without its remove file", SPARE_UUID);
 	/* Host config: "apm <list>\naqm <list>\nadm <list>\n". */
 	if (var_read(VAR_DBG "/ap/config", buf, sizeof(buf)) < 0)
-		{ fail(st, "cannot read the host config"); return; }
+		return fail(st, "cannot read the host config");
 	memset(&host, 0, sizeof(host));
 	{
 		char *l, *save;
@@ -320,7 +329,7 @@ static void check_invariants(struct stress *st)
 
 		if (var_read(n ? VAR_BUS "/aqmask" : VAR_BUS "/apmask", buf,
 			     sizeof(buf)) < 66)
-			{ fail(st, "cannot read the masks"); return; }
+			return fail(st, "cannot read the masks");
 		for (a = 0; a < 256; a++) {
 			memcpy(hex, buf + 2 + a / 4, 1);
 			hex[1] = '\0';
@@ -334,12 +343,12 @@ static void check_invariants(struct stress *st)
 				if (!mx[m].apm[a] || !mx[m].aqm[q])
 					continue;
 				if (apmask[a] && aqmask[q])
-					{ fail(st, "reserved %02x.%04x assigned to mdev %d",
-						    a, q, m); return; }
+					return fail(st, "reserved %02x.%04x assigned to mdev %d",
+						    a, q, m);
 				for (n = m + 1; n < NR_MDEVS; n++)
 					if (mx[n].apm[a] && mx[n].aqm[q])
-						{ fail(st, "%02x.%04x in mdevs %d and %d",
-							    a, q, m, n); return; }
+						return fail(st, "%02x.%04x in mdevs %d and %d",
+							    a, q, m, n);
 			}
 		}
 		if (guest_apcb(100 + m, &g))
@@ -350,17 +359,17 @@ static void check_invariants(struct stress *st)
 			parse_list(g.apm, gapm);
 			parse_list(g.aqm, gaqm);
 			parse_list(g.adm, gadm);
-			for (a = 0; a < 256; a++) {
-				if (gapm[a] && (!mx[m].apm[a] || !host.apm[a]))
-					{ fail(st, "guest %d has adapter %d not assigned/in host",
-						    100 + m, a); return; }
-				if (gaqm[a] && (!mx[m].aqm[a] || !host.aqm[a]))
-					{ fail(st, "guest %d has domain %d not assigned/in host",
-						    100 + m, a); return; }
-				if (gadm[a] && (!mx[m].adm[a] || !host.adm[a]))
-					{ fail(st, "guest %d has control domain %d not assigned/in host",
-						    100 + m, a); return; }
-			}
+			bool *gm[3] = { gapm, gaqm, gadm };
+			bool *mm[3] = { mx[m].apm, mx[m].aqm, mx[m].adm };
+			bool *hm[3] = { host.apm, host.aqm, host.adm };
+			int k;
+
+			/* kind_attr[k][1] + 7: "adapter", "domain", ... */
+			for (k = 0; k < 3; k++)
+				for (a = 0; a < 256; a++)
+					if (gm[k][a] && (!mm[k][a] || !hm[k][a]))
+						return fail(st, "guest %d: %s %d not granted",
+							    100 + m, kind_attr[k][1] + 7, a);
 			/* Every APQN of the guest's APCB is bound to vfio_ap_ref. */
 			for (a = 0; a < 256; a++) {
 				for (q = 0; q < 256; q++) {
@@ -370,12 +379,13 @@ static void check_invariants(struct stress *st)
 						continue;
 					snprintf(p, sizeof(p), VAR_DRV "/%02x.%04x", a, q);
 					if (access(p, F_OK))
-						{ fail(st, "guest %d has %02x.%04x, not bound",
-							    100 + m, a, q); return; }
+						return fail(st, "guest %d has %02x.%04x, not bound",
+							    100 + m, a, q);
 				}
 			}
 		}
 	}
+	return 0;
 }
 
 FIXTURE(stress) {
@@ -406,7 +416,7 @@ FIXTURE_VARIANT_ADD(stress, everything) {
 	.actors = (1u << NR_ACTORS) - 1,
 };
 
-static uint64_t env_u64(const char *name, uint64_t def)
+static __u64 env_u64(const char *name, __u64 def)
 {
 	const char *v = getenv(name);
 
@@ -428,9 +438,10 @@ FIXTURE_SETUP(stress)
 		pthread_rwlockattr_t attr;
 
 		/* Writer first, or the looping actors starve the checker. */
+		int kind = PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP;
+
 		pthread_rwlockattr_init(&attr);
-		pthread_rwlockattr_setkind_np(&attr,
-			PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+		pthread_rwlockattr_setkind_np(&attr, kind);
 		pthread_rwlock_init(&st->quiesce, &attr);
 		pthread_rwlockattr_destroy(&attr);
 	}
@@ -507,19 +518,20 @@ TEST_F_TIMEOUT(stress, run, 3600)
 			args[nr].thread = t;
 			args[nr].nthreads = st->threads;
 			args[nr].rng = (st->seed * 0x9e3779b97f4a7c15ULL) ^
-				       ((uint64_t)(a * 64 + t + 1) << 32) ^ 1;
+				       ((__u64)(a * 64 + t + 1) << 32) ^ 1;
 			ASSERT_EQ(0, pthread_create(&tids[nr], NULL, actor_thread,
 						    &args[nr]));
 		}
 	}
 	end = time(NULL) + st->seconds;
-	while (!st->stop && time(NULL) < end) {
+	while (!__atomic_load_n(&st->stop, __ATOMIC_RELAXED) &&
+	       time(NULL) < end) {
 		sleep(2);
 		pthread_rwlock_wrlock(&st->quiesce);
 		check_invariants(st);
 		pthread_rwlock_unlock(&st->quiesce);
 	}
-	st->stop = 1;
+	__atomic_store_n(&st->stop, 1, __ATOMIC_RELAXED);
 	for (t = 0; t < nr; t++)
 		pthread_join(tids[t], NULL);
 

@@ -47,6 +47,15 @@ cd /kselftest && ./run_kselftest.sh
 echo "VAR: tests end"
 cd /
 
+# kmemleak before unloading too, while the modules' symbols still name
+# the allocating functions; reported objects are then cleared so that
+# the scan after unloading lists only new ones.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+	echo clear > /sys/kernel/debug/kmemleak
+fi
+
 # lockdep's graph, before unloading forgets the modules' lock classes.
 if [ -r /proc/lockdep ]; then
 	echo "VAR: lockdep begin"
