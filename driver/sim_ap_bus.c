@@ -42,7 +42,6 @@ static DEFINE_MUTEX(ap_scan_mutex);
 static DEFINE_SPINLOCK(ap_hw_lock);
 /* What PQAP(QCI) returns now, and the card type of each adapter. */
 static struct ap_matrix ap_hw_config;
-static bool ap_hw_apxa = true;
 static int ap_hw_card_type[AP_MATRIX_BITS];
 /* The configuration as of the last scan; under ap_scan_mutex. */
 static struct ap_matrix ap_bus_config;
@@ -311,7 +310,6 @@ int ap_sim_set_apxa(bool apxa)
 	if (bitmap_empty(ap_hw_config.apm, AP_MATRIX_BITS) &&
 	    bitmap_empty(ap_hw_config.aqm, AP_MATRIX_BITS) &&
 	    bitmap_empty(ap_hw_config.adm, AP_MATRIX_BITS)) {
-		ap_hw_apxa = apxa;
 		ap_matrix_init_limits(&ap_hw_config, apxa, 255, 255);
 		ret = 0;
 	}
@@ -594,13 +592,12 @@ static struct ap_sim_driver ap_sim_host_driver = {
  */
 int ap_sim_bus_init(void)
 {
-	int ret;
+	int i, ret;
 
-	ap_matrix_init_limits(&ap_hw_config, ap_hw_apxa, 255, 255);
+	ap_matrix_init_limits(&ap_hw_config, true, 255, 255);
 	ap_bus_config = ap_hw_config;
-	memset(ap_hw_card_type, 0, sizeof(ap_hw_card_type));
-	for (ret = 0; ret < AP_MATRIX_BITS; ret++)
-		ap_hw_card_type[ret] = AP_MATRIX_CEX4;
+	for (i = 0; i < AP_MATRIX_BITS; i++)
+		ap_hw_card_type[i] = AP_MATRIX_CEX4;
 
 	ap_root_device = root_device_register("ap_sim");
 	if (IS_ERR(ap_root_device))

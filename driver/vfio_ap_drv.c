@@ -15,20 +15,10 @@
 struct ap_matrix_dev *matrix_dev;
 static struct device *vfio_ap_root;
 
-static int vfio_ap_queue_dev_probe(struct ap_sim_queue *apq)
-{
-	return vfio_ap_mdev_probe_queue(apq);
-}
-
-static void vfio_ap_queue_dev_remove(struct ap_sim_queue *apq)
-{
-	vfio_ap_mdev_remove_queue(apq);
-}
-
 static struct ap_sim_driver vfio_ap_drv = {
 	.driver.name = VFIO_AP_REF_NAME,
-	.probe = vfio_ap_queue_dev_probe,
-	.remove = vfio_ap_queue_dev_remove,
+	.probe = vfio_ap_mdev_probe_queue,
+	.remove = vfio_ap_mdev_remove_queue,
 	.in_use = vfio_ap_mdev_resource_in_use,
 	.on_config_changed = vfio_ap_on_cfg_changed,
 	.on_scan_complete = vfio_ap_on_scan_complete,
