@@ -40,11 +40,17 @@
 void get_update_locks_for_kvm(struct kvm_sim *kvm)
 {
 	mutex_lock(&matrix_dev->guests_lock);
+#ifdef VFIO_AP_REF_REPLAY_CRYPTO_MASKS_CYCLE
+	/* Replay: the masks are set under the matrix lock (before 0cc00c8d). */
+	mutex_lock(&matrix_dev->mdevs_lock);
+#endif
 	if (kvm) {
 		mutex_lock(&kvm->lock);
 		down_write(&kvm->arch.crypto.pqap_hook_rwsem);
 	}
+#ifndef VFIO_AP_REF_REPLAY_CRYPTO_MASKS_CYCLE
 	mutex_lock(&matrix_dev->mdevs_lock);
+#endif
 }
 
 /**
@@ -63,19 +69,51 @@ void release_update_locks_for_kvm(struct kvm_sim *kvm)
 }
 
 /**
+ * lock_kvm_and_mdevs() - with guests_lock held, take the attached guest's
+ * kvm->lock and then mdevs_lock (levels 3 and 5)
+ * @matrix_mdev: the mdev, or NULL to take only mdevs_lock
+ *
+ * matrix_mdev->kvm only changes with guests_lock held, so it is stable
+ * here and until unlock_kvm_and_mdevs().
+ */
+void lock_kvm_and_mdevs(struct ap_matrix_mdev *matrix_mdev)
+{
+	lockdep_assert_held(&matrix_dev->guests_lock);
+#ifdef VFIO_AP_REF_REPLAY_NO_GUESTS_LOCK
+	/*
+	 * Replay: without guests_lock to guard matrix_mdev->kvm, the hot plug
+	 * series took kvm->lock inside the mdev lock (before 21195eb0).
+	 */
+	mutex_lock(&matrix_dev->mdevs_lock);
+	if (matrix_mdev && matrix_mdev->kvm)
+		mutex_lock(&matrix_mdev->kvm->lock);
+#else
+	if (matrix_mdev && matrix_mdev->kvm)
+		mutex_lock(&matrix_mdev->kvm->lock);
+	mutex_lock(&matrix_dev->mdevs_lock);
+#endif
+}
+
+/**
+ * unlock_kvm_and_mdevs() - release what lock_kvm_and_mdevs() took
+ * @matrix_mdev: the same mdev, or NULL
+ */
+void unlock_kvm_and_mdevs(struct ap_matrix_mdev *matrix_mdev)
+{
+	mutex_unlock(&matrix_dev->mdevs_lock);
+	if (matrix_mdev && matrix_mdev->kvm)
+		mutex_unlock(&matrix_mdev->kvm->lock);
+}
+
+/**
  * get_update_locks_for_mdev() - take guests_lock, the attached guest's
  * kvm->lock and mdevs_lock (levels 2, 3 and 5)
  * @matrix_mdev: the mdev, or NULL to take only levels 2 and 5
- *
- * matrix_mdev->kvm only changes with guests_lock held, so reading it after
- * taking guests_lock is stable until release_update_locks_for_mdev().
  */
 void get_update_locks_for_mdev(struct ap_matrix_mdev *matrix_mdev)
 {
 	mutex_lock(&matrix_dev->guests_lock);
-	if (matrix_mdev && matrix_mdev->kvm)
-		mutex_lock(&matrix_mdev->kvm->lock);
-	mutex_lock(&matrix_dev->mdevs_lock);
+	lock_kvm_and_mdevs(matrix_mdev);
 }
 
 /**
@@ -85,9 +123,7 @@ void get_update_locks_for_mdev(struct ap_matrix_mdev *matrix_mdev)
  */
 void release_update_locks_for_mdev(struct ap_matrix_mdev *matrix_mdev)
 {
-	mutex_unlock(&matrix_dev->mdevs_lock);
-	if (matrix_mdev && matrix_mdev->kvm)
-		mutex_unlock(&matrix_mdev->kvm->lock);
+	unlock_kvm_and_mdevs(matrix_mdev);
 	mutex_unlock(&matrix_dev->guests_lock);
 }
 
@@ -107,9 +143,7 @@ struct ap_matrix_mdev *get_update_locks_by_apqn(int apqn)
 	list_for_each_entry(matrix_mdev, &matrix_dev->mdev_list, node) {
 		if (test_bit(AP_MATRIX_APID(apqn), matrix_mdev->matrix.apm) &&
 		    test_bit(AP_MATRIX_APQI(apqn), matrix_mdev->matrix.aqm)) {
-			if (matrix_mdev->kvm)
-				mutex_lock(&matrix_mdev->kvm->lock);
-			mutex_lock(&matrix_dev->mdevs_lock);
+			lock_kvm_and_mdevs(matrix_mdev);
 			return matrix_mdev;
 		}
 	}
@@ -129,7 +163,5 @@ struct ap_matrix_mdev *get_update_locks_by_apqn(int apqn)
 void get_update_locks_for_queue(struct vfio_ap_queue *q)
 {
 	mutex_lock(&matrix_dev->guests_lock);
-	if (q->matrix_mdev && q->matrix_mdev->kvm)
-		mutex_lock(&q->matrix_mdev->kvm->lock);
-	mutex_lock(&matrix_dev->mdevs_lock);
+	lock_kvm_and_mdevs(q->matrix_mdev);
 }

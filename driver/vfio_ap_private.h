@@ -10,6 +10,7 @@
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/uuid.h>
+#include <linux/wait.h>
 
 #include "ap_matrix.h"
 #include "sim_ap_bus.h"
@@ -74,6 +75,9 @@ struct ap_queue_table {
  * @removing: remove was requested; set under guests_lock
  * @name_node: entry in the list of UUIDs in use, kept until the device
  *	has left sysfs, so that a UUID cannot be created twice meanwhile
+ * @kvm_busy: replay kvm-busy-wait only: the open-coded lock that
+ *	86956e70 removed
+ * @wait_for_kvm: replay kvm-busy-wait only: where @kvm_busy is waited for
  */
 struct ap_matrix_mdev {
 	struct device dev;
@@ -91,6 +95,10 @@ struct ap_matrix_mdev {
 	char name[UUID_STRING_LEN + 1];
 	bool removing;
 	struct list_head name_node;
+#ifdef VFIO_AP_REF_REPLAY_KVM_BUSY_WAIT
+	bool kvm_busy;
+	wait_queue_head_t wait_for_kvm;
+#endif
 };
 
 #define to_matrix_mdev(d) container_of(d, struct ap_matrix_mdev, dev)
@@ -117,6 +125,8 @@ struct vfio_ap_queue {
 /* vfio_ap_locks.c: the lock hierarchy */
 void get_update_locks_for_kvm(struct kvm_sim *kvm);
 void release_update_locks_for_kvm(struct kvm_sim *kvm);
+void lock_kvm_and_mdevs(struct ap_matrix_mdev *matrix_mdev);
+void unlock_kvm_and_mdevs(struct ap_matrix_mdev *matrix_mdev);
 void get_update_locks_for_mdev(struct ap_matrix_mdev *matrix_mdev);
 void release_update_locks_for_mdev(struct ap_matrix_mdev *matrix_mdev);
 struct ap_matrix_mdev *get_update_locks_by_apqn(int apqn);

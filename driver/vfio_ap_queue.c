@@ -159,7 +159,12 @@ static ssize_t status_show(struct device *dev, struct device_attribute *attr,
 	const char *status = "unassigned";
 	struct vfio_ap_queue *q;
 
+#ifdef VFIO_AP_REF_REPLAY_STATUS_SLEEP_UNDER_RCU
+	/* Replay: the mdev list read under RCU, the mdev lock taken inside. */
+	rcu_read_lock();
+#else
 	mutex_lock(&matrix_dev->guests_lock);
+#endif
 	mutex_lock(&matrix_dev->mdevs_lock);
 	q = dev_get_drvdata(dev);
 	matrix_mdev = q ? vfio_ap_mdev_for_queue(q) : NULL;
@@ -171,7 +176,11 @@ static ssize_t status_show(struct device *dev, struct device_attribute *attr,
 			status = "in use";
 	}
 	mutex_unlock(&matrix_dev->mdevs_lock);
+#ifdef VFIO_AP_REF_REPLAY_STATUS_SLEEP_UNDER_RCU
+	rcu_read_unlock();
+#else
 	mutex_unlock(&matrix_dev->guests_lock);
+#endif
 	return sysfs_emit(buf, "%s\n", status);
 }
 static DEVICE_ATTR_RO(status);
@@ -256,7 +265,10 @@ void vfio_ap_mdev_remove_queue(struct ap_sim_queue *apq)
 	}
 	vfio_ap_mdev_reset_queue(q);
 	dev_set_drvdata(&apq->dev, NULL);
+	/* The replay queue-leak-on-unbind forgets to free the queue. */
+#ifndef VFIO_AP_REF_REPLAY_QUEUE_LEAK_ON_UNBIND
 	kfree(q);
+#endif
 	release_update_locks_for_mdev(matrix_mdev);
 }
 
@@ -333,9 +345,7 @@ static void vfio_ap_mdev_cfg_remove(const struct ap_matrix *removed)
 
 	lockdep_assert_held(&matrix_dev->guests_lock);
 	list_for_each_entry(matrix_mdev, &matrix_dev->mdev_list, node) {
-		if (matrix_mdev->kvm)
-			mutex_lock(&matrix_mdev->kvm->lock);
-		mutex_lock(&matrix_dev->mdevs_lock);
+		lock_kvm_and_mdevs(matrix_mdev);
 		shadow = &matrix_mdev->shadow_apcb;
 		hotplug = bitmap_intersects(shadow->apm, removed->apm, AP_MATRIX_BITS) ||
 			  bitmap_intersects(shadow->aqm, removed->aqm, AP_MATRIX_BITS) ||
@@ -349,9 +359,7 @@ static void vfio_ap_mdev_cfg_remove(const struct ap_matrix *removed)
 				      AP_MATRIX_BITS);
 			vfio_ap_mdev_update_guest_apcb(matrix_mdev);
 		}
-		mutex_unlock(&matrix_dev->mdevs_lock);
-		if (matrix_mdev->kvm)
-			mutex_unlock(&matrix_mdev->kvm->lock);
+		unlock_kvm_and_mdevs(matrix_mdev);
 	}
 }
 
@@ -419,9 +427,7 @@ void vfio_ap_on_scan_complete(const struct ap_matrix *cur,
 
 	mutex_lock(&matrix_dev->guests_lock);
 	list_for_each_entry(matrix_mdev, &matrix_dev->mdev_list, node) {
-		if (matrix_mdev->kvm)
-			mutex_lock(&matrix_mdev->kvm->lock);
-		mutex_lock(&matrix_dev->mdevs_lock);
+		lock_kvm_and_mdevs(matrix_mdev);
 		adapters = !bitmap_empty(matrix_mdev->apm_add, AP_MATRIX_BITS);
 		domains = !bitmap_empty(matrix_mdev->aqm_add, AP_MATRIX_BITS);
 		cdoms = !bitmap_empty(matrix_mdev->adm_add, AP_MATRIX_BITS);
@@ -435,9 +441,7 @@ void vfio_ap_on_scan_complete(const struct ap_matrix *cur,
 		bitmap_zero(matrix_mdev->apm_add, AP_MATRIX_BITS);
 		bitmap_zero(matrix_mdev->aqm_add, AP_MATRIX_BITS);
 		bitmap_zero(matrix_mdev->adm_add, AP_MATRIX_BITS);
-		mutex_unlock(&matrix_dev->mdevs_lock);
-		if (matrix_mdev->kvm)
-			mutex_unlock(&matrix_mdev->kvm->lock);
+		unlock_kvm_and_mdevs(matrix_mdev);
 	}
 	mutex_unlock(&matrix_dev->guests_lock);
 }
