@@ -9,7 +9,9 @@
 # Exit codes: 0 passed, 1 a test failed, 2 a kernel report, 3 the
 # infrastructure failed, 4 a hang or timeout.
 # Environment: KVER, KDIR, STRESS_SECONDS, STRESS_THREADS, SEED,
-# RESULTS (the results directory), VM_TIMEOUT, MODULE_CFLAGS.
+# RESULTS (the results directory), VM_TIMEOUT, MODULE_CFLAGS, and
+# VM_STOP_GRACE (stop the VM that many seconds after the first detection,
+# as make replay does).
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -45,6 +47,7 @@ module_cflags=${MODULE_CFLAGS:-}
 EOT
 
 echo "  BOOT seed=$SEED stress=${STRESS_SECONDS}s x$STRESS_THREADS -> $results" >&2
+VM_ALLOWLIST=$PROJ/tools/testing/allowlist.txt \
 VM_TIMEOUT=${VM_TIMEOUT:-$((420 + 3 * STRESS_SECONDS))} \
 	"$vm/boot.sh" "$kbuild/arch/s390/boot/bzImage" \
 	"$results/initramfs.cpio.gz" "$results/console.log" \

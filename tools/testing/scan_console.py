@@ -39,6 +39,7 @@ BORING = re.compile(
     r'kvasprintf\w*|kasprintf\w*|devm_kasprintf|'
     r'kasan_\w+|__kasan_\w+|print_report|print_address_description\w*|'
     r'__asan_\w+|check_memory_region\w*|memcpy|memset|memmove|'
+    r'lockdep_rcu_suspicious|__might_resched|__might_sleep|__might_fault|'
     r'ret_from_fork\w*|kthread|__ret_from_fork|system_call|__do_syscall|'
     r'do_syscall\w*|__s390x_sys_\w+|__se_sys_\w+|__do_sys_\w+)$')
 
@@ -82,15 +83,21 @@ def title_of(lines, i):
         ('Nested lock was not taken', 'nested lock was not taken'),
         ('lock held at task exit time!', 'lock held at task exit time'),
         ('suspicious RCU usage', 'suspicious RCU usage'),
+        ('BUG: Invalid wait context', 'invalid wait context'),
     ]
-    m = re.search(r'WARNING: (.*)$', line)
+    m = re.search(r'(?:WARNING: |\[ )(.*)$', line)
     if m and not re.search(r'WARNING: CPU: \d+ PID:', line):
         text = m.group(1).strip()
         for needle, title in lockdep:
             if needle in text:
                 if needle == 'suspicious RCU usage':
+                    trace = next((j for j in range(i + 1, min(i + 40, len(lines)))
+                                  if 'Call Trace' in lines[j]), None)
+                    fn = first_frame(lines, trace + 1) if trace else None
+                    if fn:
+                        return '%s in %s' % (title, fn)
                     for nxt in lines[i + 1:i + 6]:
-                        mm = re.search(r'(\S+:\d+) suspicious', nxt)
+                        mm = re.search(r'^(\S+:\d+) ', nxt)
                         if mm:
                             return '%s at %s' % (title, mm.group(1))
                     return title
@@ -140,6 +147,34 @@ def title_of(lines, i):
     if m:
         return 'kernel panic: %s' % re.sub(r'\d+', 'N', m.group(1).strip())
     return None
+
+
+LOCKDEP_TITLES = ('possible deadlock', 'inconsistent lock state', 'held lock freed',
+                  'invalid wait context',
+                  'bad unlock balance', 'possible irq lock inversion',
+                  'lock held when returning', 'nested lock was not taken',
+                  'lock held at task exit', 'suspicious RCU usage')
+
+
+def detector_of(title):
+    """The detector that produced a report with this title."""
+    if title.startswith('task hung'):
+        return 'hang'
+    if title.startswith(LOCKDEP_TITLES):
+        return 'lockdep'
+    if title.startswith('KASAN'):
+        return 'KASAN'
+    if title.startswith('memory leak'):
+        return 'kmemleak'
+    if title.startswith('BUG: sleeping function called from invalid context'):
+        return 'might_sleep'
+    if title.startswith('INFO: rcu'):
+        return 'RCU stall'
+    if title.startswith('BUG: soft lockup'):
+        return 'soft lockup'
+    if title.startswith(('WARNING', 'sysfs')):
+        return 'WARNING'
+    return 'BUG/Oops'
 
 
 def scan(text):

@@ -7,8 +7,14 @@ run_kselftest.sh's exit status (on 6.1 it is 0 even when tests fail).
 Subtests that a plan ("1..N") announced but that never reported, as
 happens when the kselftest timeout kills a test, count as failed.
 
-Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt,
-lockdep.txt. Exit codes:
+A run the host stopped after its first detection (VM_STOP_GRACE, the
+"VAR-HOST: stopped" line) is judged on what it found; the tests it cut
+short are neither passed nor failed.
+
+Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt and
+detection.json: the first detection, the detector that made it and, when
+the console was timestamped (console.times), the seconds from the start
+of the tests. Exit codes:
   0 all passed, clean console     1 a test failed
   2 a kernel report appeared      3 infrastructure failed
   4 hang or timeout
@@ -16,6 +22,7 @@ Usage: vm_results.py CONSOLE_LOG RESULTS_DIR [--allowlist F] [--wall S]
 """
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -47,6 +54,8 @@ DOCUMENTED = [
     ('&kvm->arch.crypto.pqap_hook_rwsem', '&matrix_dev->mdevs_lock'),
 ]
 
+NAME = re.compile(r'^# selftests: (\S+): (\S+)$')
+TAP_FAIL = re.compile(r'^(?:# )*not ok \d+ (?:selftests: \S+ )?(\S+)')
 OUTER = re.compile(r'^(not )?ok (\d+) selftests: (\S+): (\S+)(.*)$')
 INNER = re.compile(r'^# (not )?ok (\d+) (\S+)(.*)$')
 PLAN = re.compile(r'^# 1\.\.(\d+)')
@@ -69,6 +78,10 @@ def parse_tap(lines):
     suites = []
     cur = {'subtests': [], 'plan': None}
     for line in lines:
+        m = NAME.match(line)
+        if m:
+            cur['name'] = '%s:%s' % (m.group(1), m.group(2))
+            continue
         m = PLAN.match(line)
         if m:
             cur['plan'] = int(m.group(1))
@@ -94,7 +107,37 @@ def parse_tap(lines):
                 subs.append(('(exit status)', 'fail', m.group(5).strip()))
             suites.append({'name': name, 'status': outer, 'subtests': subs})
             cur = {'subtests': [], 'plan': None}
+    if cur['subtests'] or 'name' in cur:
+        # Cut short by the host: what it reported, nothing more.
+        suites.append({'name': cur.get('name', 'unnamed'), 'status': 'incomplete',
+                       'subtests': cur['subtests']})
     return suites
+
+
+def first_detection(lines, reports, results):
+    """The earliest detection in the console, as a dict, or None."""
+    cands = [(r['line'], scan_console.detector_of(r['title']), r['title'])
+             for r in reports if not r['allowed']]
+    for i, line in enumerate(lines):
+        m = TAP_FAIL.match(line)
+        if m and '# SKIP' not in line:
+            cands.append((i + 1, 'test', 'test failed: %s' % m.group(1)))
+            break
+    for i, line in enumerate(lines):
+        if line.startswith('VAR-HOST: watchdog'):
+            cands.append((i + 1, 'hang', 'host watchdog'))
+    if not cands:
+        return None
+    line, detector, title = min(cands)
+    det = {'detector': detector, 'title': title, 'line': line, 'seconds': None}
+    try:
+        with open(os.path.join(results, 'console.times'), encoding='utf-8') as f:
+            times = [float(t) for t in f.read().split()]
+        begin = lines.index('VAR: tests begin')
+        det['seconds'] = round(times[min(line, len(times)) - 1] - times[begin], 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return det
 
 
 def lockdep_edges(lines):
@@ -192,7 +235,8 @@ def main():
     if 'VAR: boot ok' not in markers:
         infra.append('the VM did not boot to /init')
     infra += [m[5:] for m in markers if m.startswith('VAR: insmod') and m.endswith('failed')]
-    if 'VAR: boot ok' in markers and 'VAR: tests end' not in markers:
+    stopped = any(m.startswith('VAR-HOST: stopped') for m in markers)
+    if 'VAR: boot ok' in markers and 'VAR: tests end' not in markers and not stopped:
         infra.append('the tests did not finish')
     if not suites and 'VAR: tests end' in markers:
         infra.append('no TAP results')
@@ -200,6 +244,11 @@ def main():
     watchdog = any(m.startswith('VAR-HOST: watchdog') for m in markers)
     hung = [r for r in reports if not r['allowed'] and r['title'].startswith('task hung')]
     real = [r for r in reports if not r['allowed']]
+
+    det = first_detection(lines, reports, args.results)
+    with open(os.path.join(args.results, 'detection.json'), 'w', encoding='utf-8') as f:
+        json.dump(det, f)
+        f.write('\n')
 
     npass = sum(1 for s in suites for t in s['subtests'] if t[1] == 'pass')
     nfail = sum(1 for s in suites for t in s['subtests'] if t[1] == 'fail') + len(failed_checks)
@@ -241,6 +290,12 @@ def main():
             rows.append('  %s %s -> %s' % ('seen   ' if e in seen else 'missing', e[0], e[1]))
         for e in bad:
             rows.append('  FORBIDDEN %s -> %s' % e)
+    if det:
+        rows.append('first detection: %s: %s%s' % (
+            det['detector'], det['title'],
+            '' if det['seconds'] is None else ', %.1f s into the tests' % det['seconds']))
+    if stopped:
+        rows.append('stopped by the host after the first detection')
     rows.append('wall time: %.1f s' % args.wall)
     rows.append('verdict: %s (exit %d)' % (verdict, code))
     rows.append('vm: %d passed, %d failed, %d skipped' % (npass, nfail + len(real), nskip))

@@ -5,8 +5,7 @@
 # QEMU TCG and write its console to CONSOLE_LOG. A host wall-clock
 # watchdog (VM_TIMEOUT seconds) kills a VM that never ends; then the exit
 # code is 124 and the last line of the log says so. The QEMU command line
-# is written next to the log (qemu-cmdline.txt), and so is the time from
-# QEMU's start to the first test (boot-to-first-test.txt).
+# is written next to the log (qemu-cmdline.txt). VM_STOP_GRACE: see below.
 
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
@@ -29,24 +28,31 @@ cmd=(qemu-system-s390x -machine s390-ccw-virtio -cpu qemu -smp "${VM_SMP:-2}"
      -kernel "$kernel" -initrd "$initrd" -append "$append")
 printf '%q ' "${cmd[@]}" >"$(dirname "$log")/qemu-cmdline.txt"
 echo "$append" >"$(dirname "$log")/kernel-cmdline.txt"
-# Boot to first test, for make bench: until /init starts the tests.
-t0=$(date +%s.%N)
-first=$(dirname "$log")/boot-to-first-test.txt
-rm -f "$first"
-(
-	until grep -q '^VAR: tests begin' "$log" 2>/dev/null; do
-		sleep 0.1
-	done
-	echo "$(date +%s.%N) - $t0" | bc >"$first"
-) &
-watcher=$!
+# The watcher timestamps the console (console.times), measures boot to
+# first test (boot-to-first-test.txt, for make bench) and, with
+# VM_STOP_GRACE=S, stops the VM S seconds after the first detection.
+dir=$(dirname "$log")
+rm -f "$dir/boot-to-first-test.txt" "$dir/stopped.txt"
+: >"$log"
 set +e
-timeout -k 5 "$VM_TIMEOUT" "${cmd[@]}" </dev/null >"$log" 2>&1
+timeout -k 5 "$VM_TIMEOUT" "${cmd[@]}" </dev/null >"$log" 2>&1 &
+qemu=$!
+watch=(--pid "$qemu" --times "$dir/console.times"
+       --first-test "$dir/boot-to-first-test.txt")
+if [ -n "${VM_STOP_GRACE:-}" ]; then
+	watch+=(--stop-grace "$VM_STOP_GRACE" --stopped "$dir/stopped.txt")
+	[ -n "${VM_ALLOWLIST:-}" ] && watch+=(--allowlist "$VM_ALLOWLIST")
+fi
+python3 "$(dirname "$0")/watch_console.py" "$log" "${watch[@]}" &
+watcher=$!
+wait "$qemu"
 rc=$?
+wait "$watcher"
 set -e
-# The watcher is done or killed here; neither may end the script early.
-kill "$watcher" 2>/dev/null || true
-wait "$watcher" 2>/dev/null || true
+if [ -f "$dir/stopped.txt" ]; then
+	echo "VAR-HOST: stopped $(cat "$dir/stopped.txt")s after the first detection" >>"$log"
+	exit 0
+fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "VAR-HOST: watchdog fired after ${VM_TIMEOUT}s" >>"$log"
 	exit 124

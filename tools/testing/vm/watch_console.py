@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Follow a VM console log while QEMU writes it.
+
+Records the host time of every console line (seconds since QEMU started,
+one per line, into --times), writes the time from QEMU's start to
+"VAR: tests begin" into --first-test, and with --stop-grace S stops the VM
+S seconds after the first detection: a kernel report the allowlist does
+not suppress, or a failing TAP line. The stop is the same for every
+build; nothing here knows what is being tested.
+
+Usage: watch_console.py LOG --pid PID --times F --first-test F
+       [--stop-grace S --stopped F --allowlist F]
+Exits when PID is gone.
+"""
+
+import argparse
+import os
+import re
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import scan_console  # noqa: E402
+
+TAP_FAIL = re.compile(r'^(?:# )*not ok \d+ ')
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def real_detection(lines, allow):
+    """A report the allowlist lets through, or a failing test, so far."""
+    for title, _, _ in scan_console.scan('\n'.join(lines)):
+        if not any(p.search(title) for p, _ in allow):
+            return True
+    return any(TAP_FAIL.match(l) and '# SKIP' not in l for l in lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('log')
+    ap.add_argument('--pid', type=int, required=True)
+    ap.add_argument('--times', required=True)
+    ap.add_argument('--first-test', required=True)
+    ap.add_argument('--stop-grace', type=float, default=0.0)
+    ap.add_argument('--stopped')
+    ap.add_argument('--allowlist')
+    args = ap.parse_args()
+    allow = scan_console.load_allowlist(args.allowlist) if args.allowlist else []
+    t0 = time.monotonic()
+    lines, partial, pos = [], '', 0
+    trigger = None
+    with open(args.times, 'w', encoding='utf-8') as times:
+        while True:
+            running = alive(args.pid)
+            try:
+                with open(args.log, 'rb') as f:
+                    f.seek(pos)
+                    data = f.read()
+            except FileNotFoundError:
+                data = b''
+            pos += len(data)
+            now = time.monotonic() - t0
+            chunks = (partial + data.decode('utf-8', 'replace')).split('\n')
+            partial = chunks.pop()
+            for raw in chunks:
+                line = raw.rstrip('\r')
+                lines.append(line)
+                times.write('%.2f\n' % now)
+                if line == 'VAR: tests begin':
+                    with open(args.first_test, 'w', encoding='utf-8') as ft:
+                        ft.write('%.2f\n' % now)
+                if args.stop_grace and trigger is None and \
+                   (TAP_FAIL.match(line) or
+                    scan_console.title_of(lines, len(lines) - 1)):
+                    trigger = now
+            times.flush()
+            if trigger is not None and now - trigger >= args.stop_grace:
+                if real_detection(lines, allow):
+                    with open(args.stopped, 'w', encoding='utf-8') as s:
+                        s.write('%.0f\n' % args.stop_grace)
+                    try:
+                        os.kill(args.pid, signal.SIGTERM)
+                    except ProcessLookupError:
+                        pass
+                    return 0
+                trigger = None
+            if not running:
+                return 0
+            time.sleep(0.2)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
