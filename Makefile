@@ -13,6 +13,9 @@
 #   make kselftest [STRESS_SECONDS=20 STRESS_THREADS=4 SEED=n]
 #                             selftests in an s390x VM under QEMU, with
 #                             lockdep, KASAN, kmemleak and hung-task checks
+#   make replay [BUG=name[,name]] [RUNS=n]
+#                             rebuild the driver with known bugs put back
+#                             and show that the suite detects each one
 #   make bench                build times, boot time, stress ops/s and
 #                             the lockdep/KASAN overhead, in one run
 #   make deps                 install the Debian packages
@@ -21,9 +24,9 @@ SHELL := /bin/bash
 T := tools/testing
 KVER ?= 6.12
 ARCH ?= um
-export KVER KDIR STRESS_SECONDS STRESS_THREADS SEED
+export KVER KDIR STRESS_SECONDS STRESS_THREADS SEED BUG RUNS
 
-.PHONY: help deps kunit coverage checkpatch kselftest test bench
+.PHONY: help deps kunit coverage checkpatch kselftest replay test bench
 
 help:
 	@sed -n '3,20s/^# \{0,1\}//p' Makefile
@@ -40,8 +43,14 @@ coverage: deps
 checkpatch: deps
 	@$(T)/checkpatch.sh
 
-kselftest: deps
+kselfreplay: deps
+	@$(T)/replay/replay.sh
+
+test: deps
 	@$(T)/kselftest.sh
+
+replay: deps
+	@$(T)/replay/replay.sh
 
 test: deps
 	@$(T)/test.sh

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the three modules against a VM kernel build (argument 1) and print
+# Build the three modules against a VM kernel build (argument 1; with
+# KARCH=um, the UML kernel of build-kernel.sh) and print
 # the directory holding them. driver/ is synced into the cache first, so
 # nothing is built in the checkout and unchanged files keep their mtimes:
 # a driver-only change rebuilds only what changed. MODULE_CFLAGS (e.g. a
@@ -11,8 +12,11 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 kbuild=$1
-# One source copy per checkout: two checkouts never build into each other.
-src=$kbuild/vfio_ap_ref-src-$(echo "$PROJ" | short_hash)
+# One source copy per checkout and MODULE_CFLAGS: two checkouts never
+# build into each other, and switching between replays rebuilds nothing
+# that did not change.
+flags=${MODULE_CFLAGS:-}
+src=$kbuild/vfio_ap_ref-src-$(echo "$PROJ $flags" | short_hash)
 mkdir -p "$src"
 for f in "$PROJ"/driver/*; do
 	cmp -s "$f" "$src/${f##*/}" || cp "$f" "$src/"
@@ -21,14 +25,10 @@ for f in "$src"/*.[ch] "$src"/Makefile "$src"/Kconfig; do
 	[ -e "$f" ] || continue
 	[ -e "$PROJ/driver/${f##*/}" ] || rm -f "$f"
 done
-# A different MODULE_CFLAGS must rebuild everything.
-flags=${MODULE_CFLAGS:-}
-if [ "$(cat "$src/.module_cflags" 2>/dev/null)" != "$flags" ]; then
-	echo "$flags" >"$src/.module_cflags"
-	find "$src" -name '*.o' -delete
-fi
 log=$src/build.log
-make -C "$kbuild" M="$src" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- \
+arch=(ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-)
+[ "${KARCH:-s390}" = um ] && arch=(ARCH=um)
+make -C "$kbuild" M="$src" "${arch[@]}" \
 	KCFLAGS="$flags" -j"${JOBS:-$(nproc)}" modules >"$log" 2>&1 ||
 	{ tail -n 30 "$log" >&2; die "building the modules failed; see $log"; }
 grep -E 'warning:' "$log" >&2 && die "the module build has warnings; see $log"
