@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the s390x VM kernel once per config and print its build directory.
+# With KARCH=um it builds instead the small UML kernel (um-modules.config)
+# that ci/gate builds the modules against for UML.
 #
 # The config is tinyconfig plus the fragments (base.config, unless
 # VM_DEBUG=0 debug.config, and <KVER>.config where a version needs one),
@@ -14,19 +16,29 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-need make s390x-linux-gnu-gcc flex bison bc
+need make gcc flex bison bc
 VM_DEBUG=${VM_DEBUG:-1}
 JOBS=${JOBS:-$(nproc)}
+KARCH=${KARCH:-s390}
 here=$PROJ/tools/testing/vm
-frags=("$here/base.config")
-[ "$VM_DEBUG" = 1 ] && frags+=("$here/debug.config")
-[ -f "$here/$KVER.config" ] && [ -z "${KDIR:-}" ] && frags+=("$here/$KVER.config")
-[ -n "${VM_EXTRA_CONFIG:-}" ] && frags+=("$VM_EXTRA_CONFIG")
-
 base=$(base_tree)
+if [ "$KARCH" = um ]; then
+	frags=("$here/um-modules.config")
+	cross=()
+else
+	need s390x-linux-gnu-gcc
+	KARCH=s390
+	frags=("$here/base.config")
+	[ "$VM_DEBUG" = 1 ] && frags+=("$here/debug.config")
+	[ -f "$here/$KVER.config" ] && [ -z "${KDIR:-}" ] && frags+=("$here/$KVER.config")
+	[ -n "${VM_EXTRA_CONFIG:-}" ] && frags+=("$VM_EXTRA_CONFIG")
+	cross=(CROSS_COMPILE=s390x-linux-gnu-)
+fi
+
 key=$({ echo "$base"; cat "${frags[@]}"; } | short_hash)
-build=$CACHE/build/$(basename "$base")-vm/s390-$key
+build=$CACHE/build/$(basename "$base")-vm/$KARCH-$key
 image=$build/arch/s390/boot/bzImage
+[ "$KARCH" = um ] && image=$build/vmlinux
 if [ -f "$build/.vfio_ap_ref_built" ] && [ -f "$image" ]; then
 	echo "$build"
 	exit 0
@@ -35,9 +47,9 @@ fi
 mkdir -p "$build"
 log=$build/build.log
 kmake() {
-	make -C "$base" O="$build" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- "$@"
+	make -C "$base" O="$build" ARCH="$KARCH" "${cross[@]}" "$@"
 }
-echo "  VMKERNEL $build" >&2
+echo "  KERNEL $KARCH $build" >&2
 {
 	kmake tinyconfig
 	(cd "$build" && "$base/scripts/kconfig/merge_config.sh" -m -O "$build" \
