@@ -5,8 +5,9 @@
 # ${XDG_CACHE_HOME:-~/.cache}/vfio-ap-ref (or VFIO_AP_REF_CACHE).
 #
 #   make test                 every test: checkpatch, KUnit on UML and
-#                             s390x for 6.12, KUnit on UML for 6.1, and
-#                             coverage of the pure core
+#                             s390x for 6.12, KUnit on UML for 6.1,
+#                             coverage of the pure core, the VM kselftests
+#                             and replays, and ci/gate on its samples
 #   make kunit [ARCH=um|s390] [KVER=6.12|6.1] [KDIR=<your tree>]
 #   make coverage             line and branch coverage of the pure core
 #   make checkpatch           checkpatch.pl --strict on driver/ and kunit/
@@ -29,7 +30,7 @@ export KVER KDIR STRESS_SECONDS STRESS_THREADS SEED BUG RUNS
 .PHONY: help deps kunit coverage checkpatch kselftest replay test bench
 
 help:
-	@sed -n '3,20s/^# \{0,1\}//p' Makefile
+	@sed -n '3,25s/^# \{0,1\}//p' Makefile
 
 deps:
 	@$(T)/deps.sh
@@ -43,10 +44,7 @@ coverage: deps
 checkpatch: deps
 	@$(T)/checkpatch.sh
 
-kselfreplay: deps
-	@$(T)/replay/replay.sh
-
-test: deps
+kselftest: deps
 	@$(T)/kselftest.sh
 
 replay: deps
