@@ -382,6 +382,31 @@ TEST_F(var, queue_status)
 	EXPECT_NE(0, access(VAR_BUS "/devices/03.0005/status", F_OK));
 }
 
+/*
+ * A queue unlinked while it is out of the shadow APCB must forget its
+ * mdev: 6.1's unlink left q->matrix_mdev set, and unbinding the queue
+ * after the mdev was removed used the freed mdev.
+ */
+TEST_F(var, queue_outlives_its_mdev)
+{
+	char buf[64];
+
+	/* 02.0005 unbound keeps adapter 2, and so 02.0004, out of the shadow. */
+	ASSERT_EQ(0, var_write(VAR_DRV "/unbind", "02.0005"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "2"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "5"));
+	ASSERT_LT(0, mdev_read(UUID_A, "guest_matrix", buf, sizeof(buf)));
+	EXPECT_STREQ(".0004\n.0005\n", buf);
+	ASSERT_EQ(0, mdev_write(UUID_A, "unassign_adapter", "2"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "remove", "1"));
+	ASSERT_EQ(0, var_write(VAR_DRV "/unbind", "02.0004"));
+	ASSERT_EQ(0, var_write(VAR_DRV "/bind", "02.0004"));
+	ASSERT_EQ(0, var_write(VAR_DRV "/bind", "02.0005"));
+	ASSERT_LT(0, var_read(VAR_BUS "/devices/02.0004/status", buf, sizeof(buf)));
+	EXPECT_STREQ("unassigned\n", buf);
+}
+
 TEST_F(var, guest_apcb_follows_changes)
 {
 	struct apcb a;
