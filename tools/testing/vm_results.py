@@ -56,6 +56,7 @@ DOCUMENTED = [
 
 NAME = re.compile(r'^# selftests: (\S+): (\S+)$')
 TAP_FAIL = re.compile(r'^(?:# )*not ok \d+ (?:selftests: \S+ )?(\S+)')
+STRESS_RUN = re.compile(r'^# #\s+RUN\s+stress\.')
 OUTER = re.compile(r'^(not )?ok (\d+) selftests: (\S+): (\S+)(.*)$')
 INNER = re.compile(r'^# (not )?ok (\d+) (\S+)(.*)$')
 PLAN = re.compile(r'^# 1\.\.(\d+)')
@@ -129,12 +130,17 @@ def first_detection(lines, reports, results):
     if not cands:
         return None
     line, detector, title = min(cands)
-    det = {'detector': detector, 'title': title, 'line': line, 'seconds': None}
+    det = {'detector': detector, 'title': title, 'line': line, 'seconds': None,
+           'stress_seconds': None}
     try:
         with open(os.path.join(results, 'console.times'), encoding='utf-8') as f:
             times = [float(t) for t in f.read().split()]
-        begin = lines.index('VAR: tests begin')
-        det['seconds'] = round(times[min(line, len(times)) - 1] - times[begin], 1)
+        at = times[min(line, len(times)) - 1]
+        det['seconds'] = round(at - times[lines.index('VAR: tests begin')], 1)
+        # Seconds since the stress began, when it had.
+        stress = next((i for i, l in enumerate(lines) if STRESS_RUN.match(l)), None)
+        if stress is not None and stress < line:
+            det['stress_seconds'] = round(at - times[stress], 1)
     except (OSError, ValueError, IndexError):
         pass
     return det
@@ -291,9 +297,11 @@ def main():
         for e in bad:
             rows.append('  FORBIDDEN %s -> %s' % e)
     if det:
-        rows.append('first detection: %s: %s%s' % (
+        rows.append('first detection: %s: %s%s%s' % (
             det['detector'], det['title'],
-            '' if det['seconds'] is None else ', %.1f s into the tests' % det['seconds']))
+            '' if det['seconds'] is None else ', %.1f s into the tests' % det['seconds'],
+            '' if det['stress_seconds'] is None else
+            ' (%.1f s into the stress)' % det['stress_seconds']))
     if stopped:
         rows.append('stopped by the host after the first detection')
     rows.append('wall time: %.1f s' % args.wall)

@@ -10,7 +10,8 @@
 # SEED, SEED+1, ...
 #
 # Prints a table (replay, expected and actual detector, detected, time to
-# detect, first report) and "replay: N passed, N failed". Results:
+# detect, first report), "replay: N passed, N failed" and the clean runs'
+# kselftest summaries (they are make kselftest runs). Results:
 # RESULTS (default results/replay-<time>/) with replay.md, junit.xml and
 # one kselftest results directory per run.
 # Exit codes: 0 every replay detected in every run and the clean driver
@@ -76,7 +77,7 @@ for line in open(lst, encoding='utf-8'):
 
 rows, cases, passed, failed, infra = [], [], 0, 0, False
 for n in names:
-    dets, oks, times, titles, actual, match = 0, 0, [], [], [], 0
+    dets, oks, times, stimes, titles, actual, match = 0, 0, [], [], [], [], 0
     for r in range(1, runs + 1):
         d = os.path.join(out, n, 'run%d' % r)
         rc = int(open(os.path.join(d, 'rc')).read().split()[0])
@@ -94,6 +95,7 @@ for n in names:
             titles.append(det['title'])
             if det['seconds'] is not None:
                 times.append(det['seconds'])
+                stimes.append(det.get('stress_seconds'))
             if meta[n][1] and meta[n][1].search(what):
                 match += 1
         oks += ok
@@ -104,6 +106,11 @@ for n in names:
     t = '-' if not times else ('%.0f s' % times[0] if runs == 1 else
                                '%.0f / %.0f / %.0f s' % (min(times),
                                statistics.median(times), max(times)))
+    st = [x for x in stimes if x is not None]
+    if st:
+        t += ' (%s into the stress in %d)' % (
+            '%.0f s' % st[0] if len(st) == 1 else
+            'max %.0f s' % max(st), len(st))
     rows.append('| %s | %s | %s | %s | %d/%d | %s | %s |' % (
         n, meta[n][0], ', '.join(sorted(set(actual))) or 'none',
         '-' if n == 'clean' else '%d/%d' % (match, runs), dets, runs, t,
@@ -114,7 +121,8 @@ head = ['| replay | expected detector | actual detector | as expected | '
         '|---|---|---|---|---|---|---|']
 table = '\n'.join(head + rows) + '\n'
 notes = ('\ntime to detect: from the start of the tests to the first report '
-         'or failing test (host clock)%s.\n' %
+         'or failing test (host clock)%s; in brackets, for detections made '
+         'during the stress, the time since it began and in how many runs.\n' %
          ('; min / median / max over the runs' if runs > 1 else ''))
 with open(os.path.join(out, 'replay.md'), 'w', encoding='utf-8') as f:
     f.write(table + notes)
@@ -140,5 +148,9 @@ print('replay: %d passed, %d failed' % (passed, failed))
 sys.exit(3 if infra else 1 if failed else 0)
 PY
 rc=$?
+# The clean runs are make kselftest runs: show their summaries.
+for f in "$out"/clean/run*/summary.txt; do
+	[ -f "$f" ] && { echo "== clean driver, ${f%/summary.txt}"; cat "$f"; }
+done
 echo "results: $out ($(cat "$out/wall.txt"))"
 exit $rc
