@@ -45,8 +45,12 @@ step "console scanner" "$PROJ/tools/testing/scanner-tests/run.sh"
 step "kunit um 6.12 + coverage" "$PROJ/tools/testing/coverage.sh"
 step "kunit s390 6.12" env ARCH=s390 KVER=6.12 "$PROJ/tools/testing/kunit.sh"
 step "kunit um 6.1" env ARCH=um KVER=6.1 "$PROJ/tools/testing/kunit.sh"
-step "kselftest s390 VM" env STRESS_SECONDS="${STRESS_SECONDS:-10}" \
-	STRESS_THREADS="${STRESS_THREADS:-2}" "$PROJ/tools/testing/kselftest.sh"
+# make replay runs make kselftest on the clean driver first, then once per
+# replay; the clean run's tests count here as the VM kselftests.
+step "kselftest s390 VM + replay" env STRESS_SECONDS="${STRESS_SECONDS:-10}" \
+	STRESS_THREADS="${STRESS_THREADS:-2}" RUNS=1 BUG=all \
+	"$PROJ/tools/testing/replay/replay.sh"
+step "ci/gate samples" "$PROJ/ci/samples/run.sh"
 
 [ ${#failed_steps[@]} = 0 ] || echo "failed steps: ${failed_steps[*]}"
 echo "make test: $total_pass passed, $total_fail failed, $total_skip skipped"
