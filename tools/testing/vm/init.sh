@@ -27,6 +27,10 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 
+# Only the scans below, at quiet points: the automatic scan thread would
+# wait on kmemleak's scan mutex for as long as one of them runs (tens of
+# seconds under KASAN and TCG), and the hung-task detector reports it.
+[ -w /sys/kernel/debug/kmemleak ] && echo scan=off > /sys/kernel/debug/kmemleak
 echo "VAR: boot ok"
 [ -w /proc/sys/kernel/hung_task_timeout_secs ] &&
 	echo "${VAR_HUNG_SECS:-10}" > /proc/sys/kernel/hung_task_timeout_secs
