@@ -30,7 +30,7 @@ list=$PROJ/tools/testing/replay/replays.txt
 out=${RESULTS:-$PROJ/results/replay-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out" || exit 3
 
-known=$(grep -vE '^(#|$)' "$list" | cut -d'|' -f1)
+known=$(grep -vE '^(#|$)' "$list" | sed 's/ | .*//')
 if [ "$BUG" = all ]; then
 	names=$known
 else
@@ -64,89 +64,7 @@ for run in $(seq 1 "$RUNS"); do
 done
 echo "wall time: $(($(date +%s) - t0)) s" >"$out/wall.txt"
 
-python3 - "$list" "$out" "$RUNS" clean $names <<'PY'
-import json, os, re, statistics, sys
-from xml.sax.saxutils import quoteattr
-
-lst, out, runs, names = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
-meta = {'clean': ('none', None)}
-for line in open(lst, encoding='utf-8'):
-    if line.strip() and not line.startswith('#'):
-        f = line.rstrip('\n').split('|')
-        meta[f[0]] = (f[1], re.compile(f[2]))
-
-rows, cases, passed, failed, infra = [], [], 0, 0, False
-for n in names:
-    dets, oks, times, stimes, titles, actual, match = 0, 0, [], [], [], [], 0
-    for r in range(1, runs + 1):
-        d = os.path.join(out, n, 'run%d' % r)
-        rc = int(open(os.path.join(d, 'rc')).read().split()[0])
-        try:
-            det = json.load(open(os.path.join(d, 'detection.json')))
-        except (OSError, ValueError):
-            det = None
-        if rc == 3:
-            infra = True
-        ok = det is None and rc == 0 if n == 'clean' else det is not None
-        if det:
-            dets += 1
-            what = '%s: %s' % (det['detector'], det['title'])
-            actual.append(det['detector'])
-            titles.append(det['title'])
-            if det['seconds'] is not None:
-                times.append(det['seconds'])
-                stimes.append(det.get('stress_seconds'))
-            if meta[n][1] and meta[n][1].search(what):
-                match += 1
-        oks += ok
-        cases.append((n, r, ok, det, rc, d))
-    good = oks == runs
-    passed += good
-    failed += not good
-    t = '-' if not times else ('%.0f s' % times[0] if runs == 1 else
-                               '%.0f / %.0f / %.0f s' % (min(times),
-                               statistics.median(times), max(times)))
-    st = [x for x in stimes if x is not None]
-    if st:
-        t += ' (%s into the stress in %d)' % (
-            '%.0f s' % st[0] if len(st) == 1 else
-            'max %.0f s' % max(st), len(st))
-    rows.append('| %s | %s | %s | %s | %d/%d | %s | %s |' % (
-        n, meta[n][0], ', '.join(sorted(set(actual))) or 'none',
-        '-' if n == 'clean' else '%d/%d' % (match, runs), dets, runs, t,
-        '; '.join(sorted(set(titles))) or '-'))
-
-head = ['| replay | expected detector | actual detector | as expected | '
-        'detected | time to detect | first report |',
-        '|---|---|---|---|---|---|---|']
-table = '\n'.join(head + rows) + '\n'
-notes = ('\ntime to detect: from the start of the tests to the first report '
-         'or failing test (host clock)%s; in brackets, for detections made '
-         'during the stress, the time since it began and in how many runs.\n' %
-         ('; min / median / max over the runs' if runs > 1 else ''))
-with open(os.path.join(out, 'replay.md'), 'w', encoding='utf-8') as f:
-    f.write(table + notes)
-x = ['<?xml version="1.0" encoding="UTF-8"?>',
-     '<testsuites><testsuite name="replay" tests="%d" failures="%d">' %
-     (len(cases), sum(1 for c in cases if not c[2]))]
-for n, r, ok, det, rc, d in cases:
-    x.append('  <testcase classname="replay" name=%s>' % quoteattr('%s run%d' % (n, r)))
-    if not ok:
-        if n != 'clean':
-            msg = 'not detected (kselftest exit %d)' % rc
-        elif det:
-            msg = 'detected %s: %s' % (det['detector'], det['title'])
-        else:
-            msg = 'kselftest exit %d' % rc
-        x.append('    <failure message=%s/>' % quoteattr(msg))
-    x.append('  </testcase>')
-x.append('</testsuite></testsuites>')
-with open(os.path.join(out, 'junit.xml'), 'w', encoding='utf-8') as f:
-    f.write('\n'.join(x) + '\n')
-sys.stdout.write(table + notes)
-print('replay: %d passed, %d failed' % (passed, failed))
-sys.exit(3 if infra else 1 if failed else 0)
-PY
+python3 "$PROJ/tools/testing/replay/replay_table.py" "$list" "$out" "$RUNS" clean $names
 rc=$?
 # The clean runs are make kselftest runs: show their summaries.
 for f in "$out"/clean/run*/summary.txt; do
