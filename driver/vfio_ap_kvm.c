@@ -56,10 +56,6 @@ out:
 	return 0;
 }
 
-/*
- * Attach @kvm: refuse a guest that already has a hook (another mdev owns
- * it), install ours, take a reference and push the shadow APCB as it is.
- */
 #ifdef VFIO_AP_REF_REPLAY_KVM_BUSY_WAIT
 /*
  * Replay: the open-coded "kvm_busy" lock of 0cc00c8d, which 86956e70
@@ -87,6 +83,10 @@ static void vfio_ap_mdev_mark_busy(struct ap_matrix_mdev *matrix_mdev) { }
 static void vfio_ap_mdev_clear_busy(struct ap_matrix_mdev *matrix_mdev) { }
 #endif
 
+/*
+ * Attach @kvm: refuse a guest that already has a hook (another mdev owns
+ * it), install ours, take a reference and push the shadow APCB as it is.
+ */
 static int vfio_ap_mdev_set_kvm(struct ap_matrix_mdev *matrix_mdev,
 				struct kvm_sim *kvm)
 {
