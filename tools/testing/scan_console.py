@@ -212,6 +212,15 @@ def load_allowlist(path):
     return entries
 
 
+def judged(text, allow):
+    """scan() as dicts: title, count, line, and the allowlist's reason or None."""
+    out = []
+    for title, count, line in scan(text):
+        reason = next((r for p, r in allow if p.search(title)), None)
+        out.append({'title': title, 'count': count, 'line': line, 'allowed': reason})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--allowlist')
@@ -225,11 +234,7 @@ def main():
     except (OSError, ValueError, re.error) as e:
         print('scan_console: %s' % e, file=sys.stderr)
         return 3
-    reports = []
-    for title, count, line in scan(text):
-        reason = next((r for p, r in allow if p.search(title)), None)
-        reports.append({'title': title, 'count': count, 'line': line,
-                        'allowed': reason})
+    reports = judged(text, allow)
     if args.json:
         print(json.dumps(reports, indent=1))
     else:

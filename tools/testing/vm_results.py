@@ -115,8 +115,9 @@ def parse_tap(lines):
     return suites
 
 
-def first_detection(lines, reports, results):
-    """The earliest detection in the console, as a dict, or None."""
+def first_detection(lines, reports):
+    """The earliest detection, (line, detector, title), or None: a report
+    the allowlist lets through, a failing test or the host watchdog."""
     cands = [(r['line'], scan_console.detector_of(r['title']), r['title'])
              for r in reports if not r['allowed']]
     for i, line in enumerate(lines):
@@ -127,9 +128,16 @@ def first_detection(lines, reports, results):
     for i, line in enumerate(lines):
         if line.startswith('VAR-HOST: watchdog'):
             cands.append((i + 1, 'hang', 'host watchdog'))
-    if not cands:
+    return min(cands) if cands else None
+
+
+def detection_json(lines, reports, results):
+    """first_detection() as a dict, with its time when the console was
+    timestamped (console.times): since the tests and since the stress began."""
+    first = first_detection(lines, reports)
+    if not first:
         return None
-    line, detector, title = min(cands)
+    line, detector, title = first
     det = {'detector': detector, 'title': title, 'line': line, 'seconds': None,
            'stress_seconds': None}
     try:
@@ -219,10 +227,7 @@ def main():
     lines = [l.rstrip('\r') for l in text.splitlines()]
     markers = [l for l in lines if l.startswith('VAR: ') or l.startswith('VAR-HOST: ')]
 
-    reports = []
-    for title, count, line in scan_console.scan(text):
-        reason = next((r for p, r in allow if p.search(title)), None)
-        reports.append({'title': title, 'count': count, 'line': line, 'allowed': reason})
+    reports = scan_console.judged(text, allow)
     tap = section(lines, 'VAR: tests begin', 'VAR: tests end') or []
     suites = parse_tap(tap)
     ld = section(lines, 'VAR: lockdep begin', 'VAR: lockdep end')
@@ -251,7 +256,7 @@ def main():
     hung = [r for r in reports if not r['allowed'] and r['title'].startswith('task hung')]
     real = [r for r in reports if not r['allowed']]
 
-    det = first_detection(lines, reports, args.results)
+    det = detection_json(lines, reports, args.results)
     with open(os.path.join(args.results, 'detection.json'), 'w', encoding='utf-8') as f:
         json.dump(det, f)
         f.write('\n')

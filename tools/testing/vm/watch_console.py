@@ -16,15 +16,13 @@ Exits when PID is gone.
 
 import argparse
 import os
-import re
 import signal
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import scan_console  # noqa: E402
-
-TAP_FAIL = re.compile(r'^(?:# )*not ok \d+ ')
+import vm_results  # noqa: E402
 
 
 def alive(pid):
@@ -35,14 +33,6 @@ def alive(pid):
     except PermissionError:
         return True
     return True
-
-
-def real_detection(lines, allow):
-    """A report the allowlist lets through, or a failing test, so far."""
-    for title, _, _ in scan_console.scan('\n'.join(lines)):
-        if not any(p.search(title) for p, _ in allow):
-            return True
-    return any(TAP_FAIL.match(l) and '# SKIP' not in l for l in lines)
 
 
 def main():
@@ -80,12 +70,13 @@ def main():
                     with open(args.first_test, 'w', encoding='utf-8') as ft:
                         ft.write('%.2f\n' % now)
                 if args.stop_grace and trigger is None and \
-                   (TAP_FAIL.match(line) or
+                   (vm_results.TAP_FAIL.match(line) or
                     scan_console.title_of(lines, len(lines) - 1)):
                     trigger = now
             times.flush()
             if trigger is not None and now - trigger >= args.stop_grace:
-                if real_detection(lines, allow):
+                reports = scan_console.judged('\n'.join(lines), allow)
+                if vm_results.first_detection(lines, reports):
                     with open(args.stopped, 'w', encoding='utf-8') as s:
                         s.write('%.0f\n' % args.stop_grace)
                     try:
