@@ -31,6 +31,9 @@ out=${RESULTS:-$PROJ/results/replay-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out" || exit 3
 
 known=$(grep -vE '^(#|$)' "$list" | sed 's/ | .*//')
+# The build switch of a replay: crypto-masks-cycle ->
+# VFIO_AP_REF_REPLAY_CRYPTO_MASKS_CYCLE.
+macro() { echo "VFIO_AP_REF_REPLAY_$(tr a-z- A-Z_ <<<"$1")"; }
 if [ "$BUG" = all ]; then
 	names=$known
 else
@@ -39,9 +42,8 @@ fi
 for n in $names; do
 	grep -qx -- "$n" <<<"$known" ||
 		die "unknown replay '$n'; known: $(echo $known)"
-	macro=VFIO_AP_REF_REPLAY_$(tr a-z- A-Z_ <<<"$n")
-	grep -qs "$macro" "$PROJ"/driver/*.[ch] ||
-		die "replay '$n' has no $macro in driver/"
+	grep -qs "$(macro "$n")" "$PROJ"/driver/*.[ch] ||
+		die "replay '$n' has no $(macro "$n") in driver/"
 done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS=$RUNS is not a positive number"
 
@@ -51,7 +53,7 @@ for run in $(seq 1 "$RUNS"); do
 	seed=$((SEED + run - 1))
 	for n in clean $names; do
 		flags=
-		[ "$n" = clean ] || flags=-DVFIO_AP_REF_REPLAY_$(tr a-z- A-Z_ <<<"$n")
+		[ "$n" = clean ] || flags=-D$(macro "$n")
 		res=$out/$n/run$run
 		mkdir -p "$res"
 		s=$(date +%s.%N)

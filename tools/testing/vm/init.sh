@@ -49,10 +49,11 @@ done
 
 # The stress runs four variants: let the kselftest timeout fit them.
 echo "timeout=$((4 * ${VAR_STRESS_SECONDS:-10} + 900))" > /kselftest/vfio_ap_ref/settings
-# kmemleak scans while the modules are loaded, so that their symbols
-# name the allocating functions: after the functional tests (a quiet
-# system, and a leak is found before the stress) and after the stress.
-# Reported objects are cleared, so each scan lists only new ones.
+# kmemleak scans after the functional tests (a quiet system, and a leak
+# is found before the stress) and after the stress, while the modules
+# are loaded so that their symbols name the allocating functions, and
+# after unloading. Reported objects are cleared, so each scan lists only
+# new ones.
 # kmemleak reports an object only when a scan finds it unreferenced and
 # unchanged since the scan before, so it takes two.
 kmemleak_scan() {
@@ -104,11 +105,7 @@ else
 	echo "VAR: unload clean failed"
 fi
 
-if [ -w /sys/kernel/debug/kmemleak ]; then
-	echo scan > /sys/kernel/debug/kmemleak
-	sleep 1
-	echo scan > /sys/kernel/debug/kmemleak
-	cat /sys/kernel/debug/kmemleak
-fi
+# And what unloading leaked.
+kmemleak_scan
 echo "VAR: done"
 poweroff -f
