@@ -534,6 +534,36 @@ void ap_matrix_mask_from_bytes(unsigned long *mask, const u8 *in,
 }
 EXPORT_SYMBOL_GPL(ap_matrix_mask_from_bytes);
 
+/*
+ * Where the three masks of a format's APCB are in the CRYCB: format 2
+ * uses APCB1 with three 32-byte masks; formats 0 and 1 use APCB0 with an
+ * 8-byte APM and 2 significant bytes of each of the AQM and ADM fields.
+ */
+static int ap_matrix_apcb_layout(enum ap_crycb_format fmt,
+				 unsigned int off[3], unsigned int len[3])
+{
+	switch (fmt) {
+	case AP_CRYCB_FORMAT2:
+		off[0] = AP_CRYCB_APCB1 + AP_APCB1_APM;
+		off[1] = AP_CRYCB_APCB1 + AP_APCB1_AQM;
+		off[2] = AP_CRYCB_APCB1 + AP_APCB1_ADM;
+		len[0] = AP_APCB1_MASK_SIZE;
+		len[1] = AP_APCB1_MASK_SIZE;
+		len[2] = AP_APCB1_MASK_SIZE;
+		return 0;
+	case AP_CRYCB_FORMAT1:
+	case AP_CRYCB_FORMAT0:
+		off[0] = AP_CRYCB_APCB0 + AP_APCB0_APM;
+		off[1] = AP_CRYCB_APCB0 + AP_APCB0_AQM;
+		off[2] = AP_CRYCB_APCB0 + AP_APCB0_ADM;
+		len[0] = AP_APCB0_APM_SIZE;
+		len[1] = AP_APCB0_DOM_SIZE;
+		len[2] = AP_APCB0_DOM_SIZE;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 /**
  * ap_matrix_encode_apcb() - write the masks into a CRYCB
  * @fmt: the guest's CRYCB format
@@ -552,23 +582,69 @@ int ap_matrix_encode_apcb(enum ap_crycb_format fmt, const unsigned long *apm,
 			  const unsigned long *aqm, const unsigned long *adm,
 			  u8 *crycb)
 {
-	u8 *apcb;
+	const unsigned long *masks[3] = { apm, aqm, adm };
+	unsigned int off[3], len[3], i;
 
-	switch (fmt) {
-	case AP_CRYCB_FORMAT2:
-		apcb = crycb + AP_CRYCB_APCB1;
-		ap_matrix_mask_to_bytes(apm, apcb + 0x00, 32);
-		ap_matrix_mask_to_bytes(aqm, apcb + 0x20, 32);
-		ap_matrix_mask_to_bytes(adm, apcb + 0x40, 32);
-		return 0;
-	case AP_CRYCB_FORMAT1:
-	case AP_CRYCB_FORMAT0:
-		apcb = crycb + AP_CRYCB_APCB0;
-		ap_matrix_mask_to_bytes(apm, apcb + 0x00, 8);
-		ap_matrix_mask_to_bytes(aqm, apcb + 0x08, 2);
-		ap_matrix_mask_to_bytes(adm, apcb + 0x10, 2);
-		return 0;
-	}
-	return -EINVAL;
+	if (ap_matrix_apcb_layout(fmt, off, len))
+		return -EINVAL;
+	for (i = 0; i < 3; i++)
+		ap_matrix_mask_to_bytes(masks[i], crycb + off[i], len[i]);
+	return 0;
 }
 EXPORT_SYMBOL_GPL(ap_matrix_encode_apcb);
+
+/**
+ * ap_matrix_decode_apcb() - read the masks a CRYCB grants a guest
+ * @fmt: the guest's CRYCB format
+ * @crycb: AP_CRYCB_SIZE bytes of CRYCB
+ * @apm: adapter mask, AP_MATRIX_BITS
+ * @aqm: usage domain mask, AP_MATRIX_BITS
+ * @adm: control domain mask, AP_MATRIX_BITS
+ *
+ * The inverse of ap_matrix_encode_apcb(): reads only the bytes that the
+ * format defines.
+ *
+ * Return: 0, or -EINVAL for an unknown format.
+ */
+int ap_matrix_decode_apcb(enum ap_crycb_format fmt, const u8 *crycb,
+			  unsigned long *apm, unsigned long *aqm,
+			  unsigned long *adm)
+{
+	unsigned long *masks[3] = { apm, aqm, adm };
+	unsigned int off[3], len[3], i;
+
+	if (ap_matrix_apcb_layout(fmt, off, len))
+		return -EINVAL;
+	for (i = 0; i < 3; i++)
+		ap_matrix_mask_from_bytes(masks[i], crycb + off[i], len[i]);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ap_matrix_decode_apcb);
+
+/**
+ * ap_matrix_pick_apqn() - choose one APQN of a matrix
+ * @apm: adapter mask, AP_MATRIX_BITS
+ * @aqm: usage domain mask, AP_MATRIX_BITS
+ * @r: a random number; its bits 0-15 choose the adapter, 16-31 the domain
+ *
+ * Return: an APQN of @apm x @aqm, or -ENOENT when it is empty.
+ */
+int ap_matrix_pick_apqn(const unsigned long *apm, const unsigned long *aqm,
+			u64 r)
+{
+	unsigned int na = bitmap_weight(apm, AP_MATRIX_BITS);
+	unsigned int nd = bitmap_weight(aqm, AP_MATRIX_BITS);
+	unsigned long apid, apqi;
+	unsigned int n;
+
+	if (!na || !nd)
+		return -ENOENT;
+	apid = find_first_bit(apm, AP_MATRIX_BITS);
+	for (n = (r & 0xffff) % na; n; n--)
+		apid = find_next_bit(apm, AP_MATRIX_BITS, apid + 1);
+	apqi = find_first_bit(aqm, AP_MATRIX_BITS);
+	for (n = ((r >> 16) & 0xffff) % nd; n; n--)
+		apqi = find_next_bit(aqm, AP_MATRIX_BITS, apqi + 1);
+	return AP_MATRIX_APQN(apid, apqi);
+}
+EXPORT_SYMBOL_GPL(ap_matrix_pick_apqn);

@@ -93,6 +93,17 @@ enum ap_crycb_format {
 #define AP_CRYCB_APCB0_SIZE	0x020
 #define AP_CRYCB_APCB1		0x080
 #define AP_CRYCB_APCB1_SIZE	0x080
+/* The masks in APCB0 (formats 0 and 1): 64 adapters, 16 domains. */
+#define AP_APCB0_APM		0x00
+#define AP_APCB0_AQM		0x08
+#define AP_APCB0_ADM		0x10
+#define AP_APCB0_APM_SIZE	8
+#define AP_APCB0_DOM_SIZE	2
+/* The masks in APCB1 (format 2, APXA): 256 ids each. */
+#define AP_APCB1_APM		0x00
+#define AP_APCB1_AQM		0x20
+#define AP_APCB1_ADM		0x40
+#define AP_APCB1_MASK_SIZE	0x20
 
 int ap_matrix_parse_id(const char *buf, unsigned long max, unsigned long *id);
 void ap_matrix_init_limits(struct ap_matrix *m, bool apxa, unsigned long na,
@@ -132,5 +143,10 @@ void ap_matrix_mask_from_bytes(unsigned long *mask, const u8 *in,
 int ap_matrix_encode_apcb(enum ap_crycb_format fmt, const unsigned long *apm,
 			  const unsigned long *aqm, const unsigned long *adm,
 			  u8 *crycb);
+int ap_matrix_decode_apcb(enum ap_crycb_format fmt, const u8 *crycb,
+			  unsigned long *apm, unsigned long *aqm,
+			  unsigned long *adm);
+int ap_matrix_pick_apqn(const unsigned long *apm, const unsigned long *aqm,
+			u64 r);
 
 #endif /* _VFIO_AP_REF_AP_MATRIX_H_ */

@@ -27,195 +27,40 @@
 #include <linux/uaccess.h>
 
 #include "sim_ap_bus.h"
+#include "sim_cmd.h"
 #include "sim_internal.h"
 #include "sim_kvm.h"
 #include "sim_vfio.h"
 
-#define SIM_CMD_MAX	128
-
 static struct dentry *sim_root, *sim_guests, *sim_vfio;
 
-/*
- * Check a NUL-terminated command of @count bytes and drop one trailing
- * newline. Only printable ASCII is accepted: an embedded NUL, control
- * characters or non-ASCII bytes make the whole write -EINVAL.
- */
-static int sim_check_cmd(char *buf, size_t count)
-{
-	size_t len = count, i;
-
-	if (buf[len - 1] == '\n')
-		buf[--len] = '\0';
-	for (i = 0; i < len; i++)
-		if (buf[i] < 0x20 || buf[i] > 0x7e)
-			return -EINVAL;
-	return len ? 0 : -EINVAL;
-}
-
-/* Split "a b c" into at most @max words separated by single spaces. */
-static int sim_split(char *buf, char **argv, int max)
-{
-	int argc = 0;
-	char *tok;
-
-	while ((tok = strsep(&buf, " "))) {
-		if (!*tok || argc == max)
-			return -EINVAL;
-		argv[argc++] = tok;
-	}
-	return argc;
-}
-
-static int sim_num(const char *s, unsigned long max, unsigned long *v)
-{
-	int ret = kstrtoul(s, 0, v);
-
-	if (ret)
-		return ret;
-	return *v > max ? -ERANGE : 0;
-}
-
-static int ap_config_cmd(int argc, char **argv)
-{
-	unsigned long a, b;
-	int ret;
-
-	if (argc == 1 && !strcmp(argv[0], "scan")) {
-		ap_sim_scan();
-		return 0;
-	}
-	if (argc != 2 && argc != 3)
-		return -EINVAL;
-	if (argc == 2 && !strcmp(argv[0], "apxa")) {
-		ret = sim_num(argv[1], 1, &a);
-		return ret ? ret : ap_sim_set_apxa(a);
-	}
-	if (argc == 2 && strlen(argv[0]) == 2 &&
-	    (argv[0][0] == '+' || argv[0][0] == '-') &&
-	    strchr("adc", argv[0][1])) {
-		ret = sim_num(argv[1], AP_MATRIX_BITS - 1, &a);
-		return ret ? ret : ap_sim_config_set(argv[0][1], a,
-						     argv[0][0] == '+');
-	}
-	if (argc == 3 && !strcmp(argv[0], "type")) {
-		ret = sim_num(argv[1], AP_MATRIX_BITS - 1, &a);
-		if (!ret && !strcmp(argv[2], "unknown"))
-			return ap_sim_set_card_type(a, -1);
-		ret = ret ? : sim_num(argv[2], 255, &b);
-		return ret ? ret : ap_sim_set_card_type(a, b);
-	}
-	if (argc == 3 && !strcmp(argv[0], "reset_fail")) {
-		ret = sim_num(argv[1], 0xffff, &a);
-		ret = ret ? : sim_num(argv[2], 0xff, &b);
-		return ret ? ret : ap_sim_fail_next_reset(a, b);
-	}
-	return -EINVAL;
-}
-
-typedef int (*sim_cmd_fn)(void *data, int argc, char **argv);
-
-/* Check, split and run one command; a write()'s return value. */
-static ssize_t sim_run(char *buf, size_t count, sim_cmd_fn fn, void *data)
-{
-	char *argv[4];
-	int argc, ret;
-
-	ret = sim_check_cmd(buf, count);
-	if (!ret) {
-		argc = sim_split(buf, argv, ARRAY_SIZE(argv));
-		ret = argc < 0 ? argc : fn(data, argc, argv);
-	}
-	return ret ? ret : count;
-}
-
-static ssize_t sim_write(struct file *file, const char __user *ubuf,
-			 size_t count, sim_cmd_fn fn)
-{
-	ssize_t ret;
-	char *buf;
-
-	if (!count || count > SIM_CMD_MAX)
-		return -EINVAL;
-	buf = memdup_user_nul(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	ret = sim_run(buf, count, fn, file->f_inode->i_private);
-	kfree(buf);
-	return ret;
-}
-
-/* The write() of a command file: parse with sim_write(), run _name##_fn. */
-#define SIM_WRITE_FN(_name)						\
-static ssize_t _name##_write(struct file *file, const char __user *ubuf, \
-			     size_t count, loff_t *ppos)		\
-{									\
-	return sim_write(file, ubuf, count, _name##_fn);		\
-}
-
-/* A write-only command file. */
-#define SIM_WRITE_FOPS(_name)						\
-SIM_WRITE_FN(_name)							\
-static const struct file_operations _name##_fops = {			\
-	.owner = THIS_MODULE,						\
-	.write = _name##_write,						\
-}
-
-/* A command file that also reads back through _name##_show. */
-#define SIM_RW_FOPS(_name)						\
-SIM_WRITE_FN(_name)							\
-static int _name##_open(struct inode *inode, struct file *file)	\
-{									\
-	return single_open(file, _name##_show, inode->i_private);	\
-}									\
-static const struct file_operations _name##_fops = {			\
-	.owner = THIS_MODULE,						\
-	.open = _name##_open,						\
-	.read = seq_read,						\
-	.llseek = seq_lseek,						\
-	.release = single_release,					\
-	.write = _name##_write,						\
-}
+static const struct sim_ap_config_ops ap_sim_config_ops = {
+	.config_set = ap_sim_config_set,
+	.set_apxa = ap_sim_set_apxa,
+	.set_card_type = ap_sim_set_card_type,
+	.fail_next_reset = ap_sim_fail_next_reset,
+	.scan = ap_sim_scan,
+	.get_config = ap_sim_get_config,
+};
 
 static int ap_config_fn(void *data, int argc, char **argv)
 {
-	return ap_config_cmd(argc, argv);
+	return sim_ap_config_cmd(&ap_sim_config_ops, argc, argv);
 }
 
 static int ap_config_show(struct seq_file *m, void *v)
 {
-	struct ap_matrix *cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
-
-	if (!cfg)
-		return -ENOMEM;
-	ap_sim_get_config(cfg);
-	seq_printf(m, "apm %*pbl\naqm %*pbl\nadm %*pbl\n",
-		   AP_MATRIX_BITS, cfg->apm, AP_MATRIX_BITS, cfg->aqm,
-		   AP_MATRIX_BITS, cfg->adm);
-	seq_printf(m, "max %lu %lu %lu\n", cfg->apm_max, cfg->aqm_max,
-		   cfg->adm_max);
-	kfree(cfg);
-	return 0;
+	return sim_ap_config_show(&ap_sim_config_ops, m);
 }
 
 SIM_RW_FOPS(ap_config);
 
 static int guest_create_fn(void *data, int argc, char **argv)
 {
-	unsigned long id, fmt = AP_CRYCB_FORMAT2;
-	struct kvm_sim *kvm;
-	int ret;
+	unsigned long id, fmt;
+	int ret = sim_guest_create_args(argc, argv, &id, &fmt);
 
-	if (argc < 1 || argc > 2)
-		return -EINVAL;
-	ret = sim_num(argv[0], 9999, &id);
-	if (!ret && argc == 2)
-		ret = sim_num(argv[1], 3, &fmt);
-	if (ret)
-		return ret;
-	if (fmt == 2)
-		return -EINVAL;
-	kvm = kvm_sim_create(id, fmt);
-	return PTR_ERR_OR_ZERO(kvm);
+	return ret ? ret : PTR_ERR_OR_ZERO(kvm_sim_create(id, fmt));
 }
 
 SIM_WRITE_FOPS(guest_create);
@@ -223,81 +68,54 @@ SIM_WRITE_FOPS(guest_create);
 static int guest_destroy_fn(void *data, int argc, char **argv)
 {
 	unsigned long id;
-	int ret;
+	int ret = sim_guest_id_arg(argc, argv, &id);
 
-	if (argc != 1)
-		return -EINVAL;
-	ret = sim_num(argv[0], 9999, &id);
 	return ret ? ret : kvm_sim_destroy(id);
 }
 
 SIM_WRITE_FOPS(guest_destroy);
 
-static int guest_crycb_show(struct seq_file *m, void *v)
+/* The guest's CRYCB bytes, read consistently, for @show. */
+static int guest_crycb_do(struct seq_file *m,
+			  int (*show)(struct seq_file *m, unsigned int format,
+				      const u8 *crycb))
 {
 	struct kvm_sim *kvm = m->private;
 	u8 *crycb = kmalloc(AP_CRYCB_SIZE, GFP_KERNEL);
+	int ret;
 
 	if (!crycb)
 		return -ENOMEM;
 	kvm_sim_read_crycb(kvm, crycb);
-	seq_printf(m, "format %d\n", kvm->arch.crypto.crycbd);
-	seq_printf(m, "apcb0 %*phN\n", AP_CRYCB_APCB0_SIZE,
-		   crycb + AP_CRYCB_APCB0);
-	seq_printf(m, "apcb1 %*phN\n", 64, crycb + AP_CRYCB_APCB1);
-	seq_printf(m, "apcb1+ %*phN\n", 64, crycb + AP_CRYCB_APCB1 + 64);
+	ret = show(m, kvm->arch.crypto.crycbd, crycb);
 	kfree(crycb);
-	return 0;
+	return ret;
+}
+
+static int guest_crycb_show(struct seq_file *m, void *v)
+{
+	return guest_crycb_do(m, sim_show_crycb);
 }
 DEFINE_SHOW_ATTRIBUTE(guest_crycb);
 
 static int guest_apcb_show(struct seq_file *m, void *v)
 {
-	struct kvm_sim *kvm = m->private;
-	unsigned long *masks = kcalloc(3, BITS_TO_LONGS(AP_MATRIX_BITS) *
-				       sizeof(long), GFP_KERNEL);
-	unsigned long *apm = masks, *aqm, *adm;
-	bool f2 = kvm->arch.crypto.crycbd == AP_CRYCB_FORMAT2;
-	u8 *crycb = kmalloc(AP_CRYCB_SIZE, GFP_KERNEL);
-	u8 *apcb;
-
-	if (!masks || !crycb) {
-		kfree(masks);
-		kfree(crycb);
-		return -ENOMEM;
-	}
-	aqm = apm + BITS_TO_LONGS(AP_MATRIX_BITS);
-	adm = aqm + BITS_TO_LONGS(AP_MATRIX_BITS);
-	kvm_sim_read_crycb(kvm, crycb);
-	apcb = crycb + (f2 ? AP_CRYCB_APCB1 : AP_CRYCB_APCB0);
-	ap_matrix_mask_from_bytes(apm, apcb, f2 ? 32 : 8);
-	ap_matrix_mask_from_bytes(aqm, apcb + (f2 ? 0x20 : 0x08), f2 ? 32 : 2);
-	ap_matrix_mask_from_bytes(adm, apcb + (f2 ? 0x40 : 0x10), f2 ? 32 : 2);
-	seq_printf(m, "apm %*pbl\naqm %*pbl\nadm %*pbl\n",
-		   AP_MATRIX_BITS, apm, AP_MATRIX_BITS, aqm,
-		   AP_MATRIX_BITS, adm);
-	kfree(masks);
-	kfree(crycb);
-	return 0;
+	return guest_crycb_do(m, sim_show_apcb);
 }
 DEFINE_SHOW_ATTRIBUTE(guest_apcb);
 
 static int guest_vcpus_fn(void *data, int argc, char **argv)
 {
 	unsigned long nr, rate;
-	int ret;
+	int ret = sim_vcpus_args(argc, argv, &nr, &rate);
 
-	if (argc == 1) {
-		ret = sim_num(argv[0], 0, &nr);
-		if (!ret)
-			kvm_sim_stop_vcpus(data);
+	if (ret)
 		return ret;
+	if (!nr) {
+		kvm_sim_stop_vcpus(data);
+		return 0;
 	}
-	if (argc != 2)
-		return -EINVAL;
-	ret = sim_num(argv[0], 64, &nr);
-	ret = ret ? : sim_num(argv[1], 100000, &rate);
-	return ret ? ret : kvm_sim_start_vcpus(data, nr, rate);
+	return kvm_sim_start_vcpus(data, nr, rate);
 }
 
 static int guest_vcpus_show(struct seq_file *m, void *v)
@@ -441,7 +259,7 @@ ssize_t vfio_ap_sim_ctl(const char *name, void *data, const char *in,
 	buf = kmemdup_nul(in, count, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = sim_run(buf, count, files[i].fn, data);
+	ret = sim_cmd_run(buf, count, files[i].fn, data);
 	kfree(buf);
 	return ret;
 }

@@ -144,36 +144,19 @@ static int vcpu_pick_apqn(struct kvm_sim_vcpu *vcpu)
 	struct kvm_sim *kvm = vcpu->kvm;
 	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
 	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
-	unsigned int na, nd, off;
-	u8 *crycb;
+	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
 	u64 r = vcpu_rand(vcpu);
-	unsigned long apid, apqi;
+	u8 *crycb;
+	int apqn;
 
 	crycb = kmalloc(AP_CRYCB_SIZE, GFP_KERNEL);
 	if (!crycb)
 		return r & 0xffff;
 	kvm_sim_read_crycb(kvm, crycb);
-	if (kvm->arch.crypto.crycbd == AP_CRYCB_FORMAT2) {
-		off = AP_CRYCB_APCB1;
-		ap_matrix_mask_from_bytes(apm, crycb + off, 32);
-		ap_matrix_mask_from_bytes(aqm, crycb + off + 0x20, 32);
-	} else {
-		off = AP_CRYCB_APCB0;
-		ap_matrix_mask_from_bytes(apm, crycb + off, 8);
-		ap_matrix_mask_from_bytes(aqm, crycb + off + 8, 2);
-	}
+	ap_matrix_decode_apcb(kvm->arch.crypto.crycbd, crycb, apm, aqm, adm);
 	kfree(crycb);
-	na = bitmap_weight(apm, AP_MATRIX_BITS);
-	nd = bitmap_weight(aqm, AP_MATRIX_BITS);
-	if (!na || !nd)
-		return r & 0xffff;
-	apid = find_first_bit(apm, AP_MATRIX_BITS);
-	for (off = (r >> 16) % na; off; off--)
-		apid = find_next_bit(apm, AP_MATRIX_BITS, apid + 1);
-	apqi = find_first_bit(aqm, AP_MATRIX_BITS);
-	for (off = (r >> 32) % nd; off; off--)
-		apqi = find_next_bit(aqm, AP_MATRIX_BITS, apqi + 1);
-	return AP_MATRIX_APQN(apid, apqi);
+	apqn = ap_matrix_pick_apqn(apm, aqm, r >> 16);
+	return apqn < 0 ? r & 0xffff : apqn;
 }
 
 /* Sleep one period, but wake at once when kthread_stop() is called. */

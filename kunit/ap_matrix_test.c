@@ -1128,6 +1128,97 @@ static void ap_matrix_test_encode_apcb_random(struct kunit *test)
 	}
 }
 
+static void ap_matrix_test_decode_apcb_random(struct kunit *test)
+{
+	static const enum ap_crycb_format fmts[] = {
+		AP_CRYCB_FORMAT0, AP_CRYCB_FORMAT1, AP_CRYCB_FORMAT2,
+	};
+	u64 seed = AP_MATRIX_TEST_SEED ^ 9, s = seed;
+	bool *r = kunit_kcalloc(test, 3 * NBITS, sizeof(bool), GFP_KERNEL);
+	unsigned long *in[3], *out[3];
+	u8 crycb[AP_CRYCB_SIZE];
+	int i, k, id;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (k = 0; k < 3; k++) {
+		in[k] = kunit_kcalloc(test, BITS_TO_LONGS(NBITS), sizeof(long),
+				      GFP_KERNEL);
+		out[k] = kunit_kcalloc(test, BITS_TO_LONGS(NBITS), sizeof(long),
+				       GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, in[k]);
+		KUNIT_ASSERT_NOT_NULL(test, out[k]);
+	}
+	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+		enum ap_crycb_format fmt = fmts[rng_below(&s, 3)];
+		bool f2 = fmt == AP_CRYCB_FORMAT2;
+		/* Ids the format holds: 256 each, or 64 adapters, 16 domains. */
+		int ids[3] = { f2 ? 256 : 64, f2 ? 256 : 16, f2 ? 256 : 16 };
+
+		for (k = 0; k < 3; k++)
+			rng_mask(&s, in[k], r + k * NBITS);
+		memset(crycb, rng_next(&s), sizeof(crycb));
+		KUNIT_ASSERT_EQ(test, ap_matrix_encode_apcb(fmt, in[0], in[1],
+							    in[2], crycb), 0);
+		KUNIT_ASSERT_EQ(test, ap_matrix_decode_apcb(fmt, crycb, out[0],
+							    out[1], out[2]), 0);
+		for (k = 0; k < 3; k++)
+			for (id = 0; id < NBITS; id++)
+				KUNIT_ASSERT_EQ_MSG(test, test_bit(id, out[k]),
+						    id < ids[k] && r[k * NBITS + id],
+						    "seed %llx round %d fmt %d mask %d id %d",
+						    seed, i, fmt, k, id);
+	}
+	KUNIT_EXPECT_EQ(test, ap_matrix_decode_apcb(2, crycb, out[0], out[1],
+						    out[2]), -EINVAL);
+}
+
+static void ap_matrix_test_pick_apqn_table(struct kunit *test)
+{
+	DECLARE_BITMAP(apm, NBITS);
+	DECLARE_BITMAP(aqm, NBITS);
+
+	bitmap_zero(apm, NBITS);
+	bitmap_zero(aqm, NBITS);
+	KUNIT_EXPECT_EQ(test, ap_matrix_pick_apqn(apm, aqm, 0), -ENOENT);
+	__set_bit(3, apm);
+	KUNIT_EXPECT_EQ(test, ap_matrix_pick_apqn(apm, aqm, 0), -ENOENT);
+	__set_bit(7, apm);
+	__set_bit(1, aqm);
+	__set_bit(255, aqm);
+	/* Bits 0-15 pick the adapter, 16-31 the domain, modulo their count. */
+	KUNIT_EXPECT_EQ(test, ap_matrix_pick_apqn(apm, aqm, 0), 0x0301);
+	KUNIT_EXPECT_EQ(test, ap_matrix_pick_apqn(apm, aqm, 1), 0x0701);
+	KUNIT_EXPECT_EQ(test, ap_matrix_pick_apqn(apm, aqm, 2), 0x0301);
+	KUNIT_EXPECT_EQ(test, ap_matrix_pick_apqn(apm, aqm, 0x10000), 0x03ff);
+	KUNIT_EXPECT_EQ(test, ap_matrix_pick_apqn(apm, aqm, 0x10001), 0x07ff);
+}
+
+static void ap_matrix_test_pick_apqn_random(struct kunit *test)
+{
+	u64 seed = AP_MATRIX_TEST_SEED ^ 10, s = seed;
+	bool *r = kunit_kcalloc(test, 2 * NBITS, sizeof(bool), GFP_KERNEL);
+	DECLARE_BITMAP(apm, NBITS);
+	DECLARE_BITMAP(aqm, NBITS);
+	int i, apqn;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+		rng_mask(&s, apm, r);
+		rng_mask(&s, aqm, r + NBITS);
+		apqn = ap_matrix_pick_apqn(apm, aqm, rng_next(&s));
+		if (bitmap_empty(apm, NBITS) || bitmap_empty(aqm, NBITS)) {
+			KUNIT_ASSERT_EQ_MSG(test, apqn, -ENOENT,
+					    "seed %llx round %d", seed, i);
+			continue;
+		}
+		KUNIT_ASSERT_GE_MSG(test, apqn, 0, "seed %llx round %d", seed, i);
+		KUNIT_ASSERT_TRUE_MSG(test, r[AP_MATRIX_APID(apqn)] &&
+				      r[NBITS + AP_MATRIX_APQI(apqn)],
+				      "seed %llx round %d apqn %04x", seed, i,
+				      apqn);
+	}
+}
+
 static struct kunit_case ap_matrix_test_cases[] = {
 	KUNIT_CASE_PARAM(ap_matrix_test_parse_id_table, parse_id_gen_params),
 	KUNIT_CASE(ap_matrix_test_parse_id_long_input),
@@ -1159,6 +1250,9 @@ static struct kunit_case ap_matrix_test_cases[] = {
 	KUNIT_CASE(ap_matrix_test_encode_apcb_format1_layout),
 	KUNIT_CASE(ap_matrix_test_encode_apcb_bad_format),
 	KUNIT_CASE(ap_matrix_test_encode_apcb_random),
+	KUNIT_CASE(ap_matrix_test_decode_apcb_random),
+	KUNIT_CASE(ap_matrix_test_pick_apqn_table),
+	KUNIT_CASE(ap_matrix_test_pick_apqn_random),
 	{}
 };
 

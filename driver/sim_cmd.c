@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command language of the simulations' debugfs control files: the
+ * checks every write gets, and the ap/config commands. Built into the
+ * model's simulation module and into the upstream-mode shim module.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "ap_matrix.h"
+#include "sim_cmd.h"
+
+/*
+ * Check a NUL-terminated command of @count bytes and drop one trailing
+ * newline. Only printable ASCII is accepted: an embedded NUL, control
+ * characters or non-ASCII bytes make the whole write -EINVAL.
+ */
+static int sim_check_cmd(char *buf, size_t count)
+{
+	size_t len = count, i;
+
+	if (buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	for (i = 0; i < len; i++)
+		if (buf[i] < 0x20 || buf[i] > 0x7e)
+			return -EINVAL;
+	return len ? 0 : -EINVAL;
+}
+
+/* Split "a b c" into at most @max words separated by single spaces. */
+static int sim_split(char *buf, char **argv, int max)
+{
+	int argc = 0;
+	char *tok;
+
+	while ((tok = strsep(&buf, " "))) {
+		if (!*tok || argc == max)
+			return -EINVAL;
+		argv[argc++] = tok;
+	}
+	return argc;
+}
+
+/**
+ * sim_cmd_num() - parse one number of a command
+ * @s: the word, as kstrtoul(@s, 0) takes it
+ * @max: the largest value allowed
+ * @v: the value
+ *
+ * Return: 0, -EINVAL for garbage, -ERANGE above @max or on overflow.
+ */
+int sim_cmd_num(const char *s, unsigned long max, unsigned long *v)
+{
+	int ret = kstrtoul(s, 0, v);
+
+	if (ret)
+		return ret;
+	return *v > max ? -ERANGE : 0;
+}
+
+/**
+ * sim_cmd_run() - check, split and run one command
+ * @buf: the command, NUL-terminated, @count bytes before the NUL; the
+ *	words are split in place
+ * @count: its length
+ * @fn: what runs it
+ * @data: passed to @fn
+ *
+ * Return: @count, or the negative errno a write() returns.
+ */
+ssize_t sim_cmd_run(char *buf, size_t count, sim_cmd_fn fn, void *data)
+{
+	char *argv[4];
+	int argc, ret;
+
+	ret = sim_check_cmd(buf, count);
+	if (!ret) {
+		argc = sim_split(buf, argv, ARRAY_SIZE(argv));
+		ret = argc < 0 ? argc : fn(data, argc, argv);
+	}
+	return ret ? ret : count;
+}
+
+/**
+ * sim_cmd_write() - the write() of a command file
+ * @file: the control file; its inode's i_private is passed to @fn
+ * @ubuf: the user's bytes
+ * @count: their number, at most SIM_CMD_MAX
+ * @fn: what runs the command
+ *
+ * Return: @count, or a negative errno.
+ */
+ssize_t sim_cmd_write(struct file *file, const char __user *ubuf,
+		      size_t count, sim_cmd_fn fn)
+{
+	ssize_t ret;
+	char *buf;
+
+	if (!count || count > SIM_CMD_MAX)
+		return -EINVAL;
+	buf = memdup_user_nul(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	ret = sim_cmd_run(buf, count, fn, file->f_inode->i_private);
+	kfree(buf);
+	return ret;
+}
+
+/**
+ * sim_ap_config_cmd() - run one ap/config command
+ * @ops: the AP machine it acts on
+ * @argc: number of words
+ * @argv: the words
+ *
+ * Return: 0 or a negative errno.
+ */
+int sim_ap_config_cmd(const struct sim_ap_config_ops *ops, int argc,
+		      char **argv)
+{
+	unsigned long a, b;
+	int ret;
+
+	if (argc == 1 && !strcmp(argv[0], "scan")) {
+		ops->scan();
+		return 0;
+	}
+	if (argc != 2 && argc != 3)
+		return -EINVAL;
+	if (argc == 2 && !strcmp(argv[0], "apxa")) {
+		ret = sim_cmd_num(argv[1], 1, &a);
+		return ret ? ret : ops->set_apxa(a);
+	}
+	if (argc == 2 && strlen(argv[0]) == 2 &&
+	    (argv[0][0] == '+' || argv[0][0] == '-') &&
+	    strchr("adc", argv[0][1])) {
+		ret = sim_cmd_num(argv[1], AP_MATRIX_BITS - 1, &a);
+		return ret ? ret : ops->config_set(argv[0][1], a,
+						   argv[0][0] == '+');
+	}
+	if (argc == 3 && !strcmp(argv[0], "type")) {
+		ret = sim_cmd_num(argv[1], AP_MATRIX_BITS - 1, &a);
+		if (!ret && !strcmp(argv[2], "unknown"))
+			return ops->set_card_type(a, -1);
+		ret = ret ? : sim_cmd_num(argv[2], 255, &b);
+		return ret ? ret : ops->set_card_type(a, b);
+	}
+	if (argc == 3 && !strcmp(argv[0], "reset_fail")) {
+		ret = sim_cmd_num(argv[1], 0xffff, &a);
+		ret = ret ? : sim_cmd_num(argv[2], 0xff, &b);
+		return ret ? ret : ops->fail_next_reset(a, b);
+	}
+	return -EINVAL;
+}
+
+/**
+ * sim_ap_config_show() - read ap/config: the host configuration
+ * @ops: the AP machine
+ * @m: the seq_file
+ *
+ * Lines "apm <list>", "aqm <list>", "adm <list>" and "max A D C".
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int sim_ap_config_show(const struct sim_ap_config_ops *ops,
+		       struct seq_file *m)
+{
+	struct ap_matrix *cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
+
+	if (!cfg)
+		return -ENOMEM;
+	ops->get_config(cfg);
+	seq_printf(m, "apm %*pbl\naqm %*pbl\nadm %*pbl\n",
+		   AP_MATRIX_BITS, cfg->apm, AP_MATRIX_BITS, cfg->aqm,
+		   AP_MATRIX_BITS, cfg->adm);
+	seq_printf(m, "max %lu %lu %lu\n", cfg->apm_max, cfg->aqm_max,
+		   cfg->adm_max);
+	kfree(cfg);
+	return 0;
+}
+
+/* Guest numbers run from 0 to SIM_GUEST_MAX. */
+#define SIM_GUEST_MAX	9999
+
+/**
+ * sim_guest_create_args() - parse "ID [FORMAT]" of guests/create
+ * @argc: number of words
+ * @argv: the words
+ * @id: the guest number
+ * @fmt: the CRYCB format: 0, 1 or 3 (format 2); 3 when not given
+ *
+ * Return: 0, -EINVAL or -ERANGE.
+ */
+int sim_guest_create_args(int argc, char **argv, unsigned long *id,
+			  unsigned long *fmt)
+{
+	int ret;
+
+	*fmt = AP_CRYCB_FORMAT2;
+	if (argc < 1 || argc > 2)
+		return -EINVAL;
+	ret = sim_cmd_num(argv[0], SIM_GUEST_MAX, id);
+	if (!ret && argc == 2)
+		ret = sim_cmd_num(argv[1], AP_CRYCB_FORMAT2, fmt);
+	if (ret)
+		return ret;
+	return *fmt == 2 ? -EINVAL : 0;
+}
+
+/**
+ * sim_guest_id_arg() - parse "ID" of guests/destroy
+ * @argc: number of words
+ * @argv: the words
+ * @id: the guest number
+ *
+ * Return: 0, -EINVAL or -ERANGE.
+ */
+int sim_guest_id_arg(int argc, char **argv, unsigned long *id)
+{
+	if (argc != 1)
+		return -EINVAL;
+	return sim_cmd_num(argv[0], SIM_GUEST_MAX, id);
+}
+
+/**
+ * sim_vcpus_args() - parse "NR RATE_HZ" or "0" of guests/ID/vcpus
+ * @argc: number of words
+ * @argv: the words
+ * @nr: number of vCPUs, 0 to stop them
+ * @rate: intercepts per second per vCPU
+ *
+ * Return: 0, -EINVAL or -ERANGE.
+ */
+int sim_vcpus_args(int argc, char **argv, unsigned long *nr,
+		   unsigned long *rate)
+{
+	int ret;
+
+	*rate = 0;
+	if (argc == 1)
+		return sim_cmd_num(argv[0], 0, nr);
+	if (argc != 2)
+		return -EINVAL;
+	ret = sim_cmd_num(argv[0], 64, nr);
+	return ret ? : sim_cmd_num(argv[1], 100000, rate);
+}
+
+/**
+ * sim_show_crycb() - read guests/ID/crycb: the CRYCB bytes in hex
+ * @m: the seq_file
+ * @format: the CRYCB format
+ * @crycb: AP_CRYCB_SIZE bytes
+ *
+ * Return: 0.
+ */
+int sim_show_crycb(struct seq_file *m, unsigned int format, const u8 *crycb)
+{
+	seq_printf(m, "format %u\n", format);
+	seq_printf(m, "apcb0 %*phN\n", AP_CRYCB_APCB0_SIZE,
+		   crycb + AP_CRYCB_APCB0);
+	seq_printf(m, "apcb1 %*phN\n", 64, crycb + AP_CRYCB_APCB1);
+	seq_printf(m, "apcb1+ %*phN\n", 64, crycb + AP_CRYCB_APCB1 + 64);
+	return 0;
+}
+
+/**
+ * sim_show_apcb() - read guests/ID/apcb: the granted masks as lists
+ * @m: the seq_file
+ * @format: the CRYCB format
+ * @crycb: AP_CRYCB_SIZE bytes
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int sim_show_apcb(struct seq_file *m, unsigned int format, const u8 *crycb)
+{
+	unsigned long *apm = kcalloc(3, BITS_TO_LONGS(AP_MATRIX_BITS) *
+				     sizeof(long), GFP_KERNEL);
+	unsigned long *aqm, *adm;
+
+	if (!apm)
+		return -ENOMEM;
+	aqm = apm + BITS_TO_LONGS(AP_MATRIX_BITS);
+	adm = aqm + BITS_TO_LONGS(AP_MATRIX_BITS);
+	ap_matrix_decode_apcb(format, crycb, apm, aqm, adm);
+	seq_printf(m, "apm %*pbl\naqm %*pbl\nadm %*pbl\n",
+		   AP_MATRIX_BITS, apm, AP_MATRIX_BITS, aqm,
+		   AP_MATRIX_BITS, adm);
+	kfree(apm);
+	return 0;
+}

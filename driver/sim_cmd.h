@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command language of the simulations' debugfs control files, shared
+ * by the model's simulation and the upstream-mode shims so that a test
+ * does not care which driver runs under it.
+ *
+ * A write is one command of words separated by single spaces. It is
+ * parsed whole before anything changes; bad input gives -EINVAL
+ * (-ERANGE for a number out of range) and changes nothing.
+ */
+#ifndef _VFIO_AP_REF_SIM_CMD_H_
+#define _VFIO_AP_REF_SIM_CMD_H_
+
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/types.h>
+
+struct ap_matrix;
+
+/* The longest command a control file takes. */
+#define SIM_CMD_MAX	128
+
+/**
+ * typedef sim_cmd_fn - run one parsed command
+ * @data: the control file's private data (inode->i_private)
+ * @argc: number of words
+ * @argv: the words
+ *
+ * Return: 0 or a negative errno.
+ */
+typedef int (*sim_cmd_fn)(void *data, int argc, char **argv);
+
+int sim_cmd_num(const char *s, unsigned long max, unsigned long *v);
+ssize_t sim_cmd_run(char *buf, size_t count, sim_cmd_fn fn, void *data);
+ssize_t sim_cmd_write(struct file *file, const char __user *ubuf,
+		      size_t count, sim_cmd_fn fn);
+
+/* The write() of a command file: parse with sim_cmd_write(), run _name##_fn. */
+#define SIM_WRITE_FN(_name)						\
+static ssize_t _name##_write(struct file *file, const char __user *ubuf, \
+			     size_t count, loff_t *ppos)		\
+{									\
+	return sim_cmd_write(file, ubuf, count, _name##_fn);		\
+}
+
+/* A write-only command file. */
+#define SIM_WRITE_FOPS(_name)						\
+SIM_WRITE_FN(_name)							\
+static const struct file_operations _name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.write = _name##_write,						\
+}
+
+/* A command file that also reads back through _name##_show. */
+#define SIM_RW_FOPS(_name)						\
+SIM_WRITE_FN(_name)							\
+static int _name##_open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, _name##_show, inode->i_private);	\
+}									\
+static const struct file_operations _name##_fops = {			\
+	.owner = THIS_MODULE,						\
+	.open = _name##_open,						\
+	.read = seq_read,						\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+	.write = _name##_write,						\
+}
+
+/**
+ * struct sim_ap_config_ops - what the ap/config commands act on
+ * @config_set: "+a N", "-d N", ...: add or remove an adapter ('a'),
+ *	usage domain ('d') or control domain ('c') of the host config
+ * @set_apxa: "apxa 0|1"
+ * @set_card_type: "type APID T|unknown" (unknown is -1)
+ * @fail_next_reset: "reset_fail APQN RC"
+ * @scan: "scan": the AP bus picks up the configuration
+ * @get_config: the configuration, for reading the file
+ */
+struct sim_ap_config_ops {
+	int (*config_set)(char kind, unsigned long id, bool on);
+	int (*set_apxa)(bool apxa);
+	int (*set_card_type)(unsigned long apid, int type);
+	int (*fail_next_reset)(int apqn, int rc);
+	void (*scan)(void);
+	void (*get_config)(struct ap_matrix *cfg);
+};
+
+int sim_ap_config_cmd(const struct sim_ap_config_ops *ops, int argc,
+		      char **argv);
+int sim_ap_config_show(const struct sim_ap_config_ops *ops,
+		       struct seq_file *m);
+
+int sim_guest_create_args(int argc, char **argv, unsigned long *id,
+			  unsigned long *fmt);
+int sim_guest_id_arg(int argc, char **argv, unsigned long *id);
+int sim_vcpus_args(int argc, char **argv, unsigned long *nr,
+		   unsigned long *rate);
+int sim_show_crycb(struct seq_file *m, unsigned int format,
+		   const u8 *crycb);
+int sim_show_apcb(struct seq_file *m, unsigned int format, const u8 *crycb);
+
+#endif /* _VFIO_AP_REF_SIM_CMD_H_ */
