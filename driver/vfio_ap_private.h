@@ -19,7 +19,11 @@
 
 #define VFIO_AP_REF_NAME	"vfio_ap_ref"
 #define VFIO_AP_MDEV_TYPE	"vfio_ap-passthrough"
-#define VFIO_AP_MAX_MDEVS	256
+/*
+ * As the real mdev type's max_instances: MAX_ZDEV_ENTRIES_EXT, 256
+ * adapters times 256 domains (vfio_ap_ops.c in Linux 6.1 and 6.12).
+ */
+#define VFIO_AP_MAX_MDEVS	(256 * 256)
 
 /**
  * struct ap_matrix_dev - the matrix device, parent of every mdev
