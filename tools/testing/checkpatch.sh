@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # checkpatch.pl --strict (from the cached 6.12 tree) on every C file of
-# driver/, kunit/ and selftests/, plus the kernel-doc checker on driver/. Prints
+# driver/, upstream/, kunit/ and selftests/, plus the kernel-doc checker on
+# the C files and headers of driver/ and upstream/. Prints
 # "checkpatch: N passed, N failed" (one per file).
 
 set -euo pipefail
@@ -13,7 +14,7 @@ src=$(KDIR= KVER=6.12 base_tree)
 cd "$PROJ"
 pass=0
 fail=0
-for f in driver/*.[ch] kunit/*.[ch] selftests/*.[ch]; do
+for f in driver/*.[ch] upstream/*.[ch] kunit/*.[ch] selftests/*.[ch]; do
 	if out=$(perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse \
 		 --show-types -f "$f" 2>&1) &&
 	   ! grep -qE 'ERROR|WARNING|CHECK' <<<"$out"; then
@@ -23,7 +24,7 @@ for f in driver/*.[ch] kunit/*.[ch] selftests/*.[ch]; do
 		fail=$((fail + 1))
 	fi
 done
-if out=$(perl "$src/scripts/kernel-doc" -none -Wall driver/*.c 2>&1) &&
+if out=$(perl "$src/scripts/kernel-doc" -none -Wall driver/*.[ch] upstream/*.[ch] 2>&1) &&
    [ -z "$out" ]; then
 	pass=$((pass + 1))
 else

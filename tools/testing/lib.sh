@@ -50,3 +50,9 @@ base_tree() {
 	fi
 	echo "$src"
 }
+
+# tree_version TREE: "VERSION.PATCHLEVEL.SUBLEVEL" from the tree's Makefile.
+tree_version() {
+	awk -F' *= *' '$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 }
+		$1 == "SUBLEVEL" { s = $2; print v "." p "." s; exit }' "$1/Makefile"
+}

@@ -1,0 +1,76 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-upstream.sh KBUILD: build upstream mode's modules against a VM
+# kernel build and print the directory holding them:
+#   vfio_ap_ref_core  the model's pure AP matrix core (for the shims)
+#   apsim             the simulated AP machine
+#   ap                the tree's real AP bus (ap_bus.c, ap_card.c, ap_queue.c)
+#   vfio_ap_shim      the KVM shim, the host's default AP driver, debugfs
+#   vfio_ap           the tree's real vfio_ap (vfio_ap_drv.c, vfio_ap_ops.c)
+#
+# The real sources are symlinked into the build directory, never copied
+# or edited, and adapted only by compiler flags (upstream/Kbuild). The
+# script checks that no AP instruction is left in the real objects and
+# writes sources.sha256: the sha256 of every real file compiled that the
+# adaptation concerns, relative to the tree.
+#
+# Exit 3 with a message naming the missing piece for a tree without
+# vfio_ap, a version the shims do not know, or a vfio_ap that does not
+# compile with the shims. Environment: KVER, KDIR.
+
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+kbuild=$1
+tree=$(base_tree)
+[ -f "$tree/drivers/s390/crypto/vfio_ap_ops.c" ] ||
+	die "$tree has no drivers/s390/crypto/vfio_ap_ops.c: not a tree with vfio_ap"
+ver=$(tree_version "$tree")
+case "${ver%.*}" in
+6.1|6.12) ;;
+*) die "Linux $ver ($tree) is not a version the vfio_ap shims know (6.1, 6.12)" ;;
+esac
+
+real=(drivers/s390/crypto/ap_bus.c drivers/s390/crypto/ap_card.c
+      drivers/s390/crypto/ap_queue.c drivers/s390/crypto/vfio_ap_drv.c
+      drivers/s390/crypto/vfio_ap_ops.c)
+ours=("$PROJ"/upstream/*.[ch] "$PROJ"/upstream/Kbuild
+      "$PROJ"/driver/ap_matrix.[ch] "$PROJ"/driver/ap_matrix_mod.c
+      "$PROJ"/driver/sim_cmd.[ch])
+
+out=$kbuild/upstream-$(printf '%s\n%s\n' "$PROJ" "$tree" | short_hash)
+mkdir -p "$out"
+for f in "${ours[@]}"; do
+	cmp -s "$f" "$out/${f##*/}" || cp "$f" "$out/"
+done
+for f in "${real[@]}"; do
+	ln -sfn "$tree/$f" "$out/${f##*/}"
+done
+log=$out/build.log
+make -C "$kbuild" M="$out" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- \
+	VFIO_AP_TREE="$tree" -j"${JOBS:-$(nproc)}" modules >"$log" 2>&1 ||
+	{ tail -n 30 "$log" >&2
+	  die "the real vfio_ap of $tree does not compile with the shims; see $log"; }
+grep -E 'warning:' "$log" >&2 && die "the upstream module build has warnings; see $log"
+for m in vfio_ap_ref_core apsim ap vfio_ap_shim vfio_ap; do
+	[ -f "$out/$m.ko" ] || die "no $m.ko after the upstream module build"
+done
+
+# PQAP (b2af), NQAP (b2ad) and DQAP (b2ae) would trap in the VM.
+for f in "${real[@]}"; do
+	o=$out/$(basename "$f" .c).o
+	n=$(s390x-linux-gnu-objdump -d "$o" | grep -cE $'\t(b2 af|b2 ad|b2 ae) ' || true)
+	[ "$n" = 0 ] || die "$o still holds $n AP instructions"
+done
+
+# The real sources and the tree headers the adaptation concerns.
+{
+	printf '%s\n' "${real[@]}"
+	sed -n 's/^ *\(.*\/drivers\/s390\/crypto\/[a-z0-9_]*\.h\) \\$/\1/p' \
+		"$out"/.vfio_ap_*.o.cmd "$out"/.ap_*.o.cmd | sed "s|^$tree/||"
+	echo arch/s390/include/asm/ap.h
+	echo arch/s390/include/asm/facility.h
+} | sort -u | (cd "$tree" && xargs sha256sum) >"$out/sources.sha256.tmp"
+mv "$out/sources.sha256.tmp" "$out/sources.sha256"
+echo "$out"
