@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the vfio_ap_ref selftests: sysfs and debugfs paths,
- * reads and writes that return -errno, and a guest's decoded APCB.
+ * Helpers shared by the vfio_ap selftests: reads and writes that return
+ * -errno, mdev attributes, the simulation's debugfs commands and a
+ * guest's decoded APCB. Paths come from the target layer.
  */
 #ifndef _VFIO_AP_REF_SELFTEST_H_
 #define _VFIO_AP_REF_SELFTEST_H_
@@ -15,12 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define VAR_ROOT	"/sys/devices/vfio_ap_ref/matrix"
-#define VAR_TYPE	VAR_ROOT "/mdev_supported_types/vfio_ap-passthrough"
-#define VAR_BUS		"/sys/bus/ap_sim"
-#define VAR_DRV		VAR_BUS "/drivers/vfio_ap_ref"
-#define VAR_HOSTDRV	VAR_BUS "/drivers/ap_sim_host"
-#define VAR_DBG		"/sys/kernel/debug/vfio_ap_ref"
+#include "vfio_ap_target.h"
 
 #define UUID_A	"11111111-2222-3333-4444-555555555555"
 #define UUID_B	"66666666-7777-8888-9999-aaaaaaaaaaaa"
@@ -77,7 +73,7 @@ static inline int var_read(const char *path, char *buf, size_t size)
 static inline const char *mdev_path(char *buf, const char *uuid,
 				    const char *attr)
 {
-	snprintf(buf, 256, VAR_ROOT "/%s/%s", uuid, attr);
+	snprintf(buf, 256, "%s/%s/%s", VAR_ROOT, uuid, attr);
 	return buf;
 }
 

@@ -62,6 +62,7 @@ struct stress {
 	__s8 last[NR_MDEVS][3][NR_IDS];
 	unsigned long ops[NR_ACTORS], ok[NR_ACTORS];
 	int vfio_fd[NR_MDEVS];
+	struct vfio_link link[NR_MDEVS];	/* each mdev's group */
 	pthread_mutex_t fd_lock;
 };
 
@@ -137,7 +138,7 @@ static bool actor_op(struct actor_arg *a)
 		return !ret;
 	}
 	case A_MDEV:
-		ret = var_write(VAR_TYPE "/create", SPARE_UUID);
+		ret = var_write(tpath("%s/create", VAR_TYPE), SPARE_UUID);
 		if (ret == -EEXIST)
 			ret = mdev_write(SPARE_UUID, "remove", "1");
 		else if (!ret)
@@ -150,21 +151,22 @@ static bool actor_op(struct actor_arg *a)
 			st->vfio_fd[m] = -1;
 			ret = 0;
 		} else {
-			snprintf(p, sizeof(p), VAR_DBG "/vfio/%s", mdev_uuid[m]);
-			st->vfio_fd[m] = open(p, O_RDWR);
-			ret = st->vfio_fd[m] < 0 ? -errno : 0;
+			ret = vfio_device_open(&st->link[m], mdev_uuid[m]);
+			st->vfio_fd[m] = ret < 0 ? -1 : ret;
+			ret = ret < 0 ? ret : 0;
 			/* A destroyed guest is unlinked: EINVAL is fine. */
 			if (ret && ret != -EINVAL)
-				fail(st, "open %s: %s", p, strerror(-ret));
+				fail(st, "open %s: %s", mdev_uuid[m],
+				     strerror(-ret));
 		}
 		pthread_mutex_unlock(&st->fd_lock);
 		return !ret;
 	case A_DESTROY:
 		var_writef(VAR_DBG "/guests/destroy", "%d", 100 + m);
 		ret = var_writef(VAR_DBG "/guests/create", "%d", 100 + m);
-		guest_path(p, 100 + m, "vfio_add");
 		if (!ret)
-			ret = var_write(p, mdev_uuid[m]);
+			ret = guest_vfio(100 + m, true, &st->link[m],
+					 mdev_uuid[m]);
 		return !ret;
 	case A_HOST: {
 		static const char kinds[] = "adc";
@@ -183,8 +185,8 @@ static bool actor_op(struct actor_arg *a)
 		/* Reserve ids 4 and 5 only, so the others stay assignable. */
 		snprintf(buf, sizeof(buf), "%c%d", below(r, 2) ? '+' : '-',
 			 4 + below(r, 2));
-		ret = var_write(below(r, 2) ? VAR_BUS "/apmask" : VAR_BUS "/aqmask",
-				buf);
+		ret = var_write(tpath("%s/%s", VAR_BUS,
+				      below(r, 2) ? "apmask" : "aqmask"), buf);
 		if (ret && ret != -EBUSY)
 			fail(st, "mask %s: %s", buf, strerror(-ret));
 		return !ret;
@@ -192,9 +194,9 @@ static bool actor_op(struct actor_arg *a)
 		snprintf(buf, sizeof(buf), "%02x.%04x", below(r, NR_IDS),
 			 below(r, NR_IDS));
 		if (below(r, 2))
-			ret = var_write(VAR_DRV "/unbind", buf);
+			ret = var_write(tpath("%s/unbind", VAR_DRV), buf);
 		else
-			ret = var_write(VAR_DRV "/bind", buf);
+			ret = var_write(tpath("%s/bind", VAR_DRV), buf);
 		return !ret;
 	case A_VCPU:
 		guest_path(p, 100 + m, "vcpus");
@@ -203,7 +205,7 @@ static bool actor_op(struct actor_arg *a)
 	case A_READ:
 		mdev_read(mdev_uuid[m], below(r, 2) ? "matrix" : "guest_matrix",
 			  buf, sizeof(buf));
-		snprintf(p, sizeof(p), VAR_BUS "/devices/%02x.%04x/status",
+		snprintf(p, sizeof(p), "%s/devices/%02x.%04x/status", VAR_BUS,
 			 below(r, NR_IDS), below(r, NR_IDS));
 		ret = var_read(p, buf, sizeof(buf));
 		if (ret > 0 && strcmp(buf, "unassigned\n") &&
@@ -304,8 +306,8 @@ static int check_invariants(struct stress *st)
 		if (read_matrix(mdev_uuid[m], &mx[m]))
 			return fail(st, "cannot read mdev %d", m);
 	/* An mdev that exists can always be removed. */
-	if (!access(VAR_ROOT "/" SPARE_UUID "/matrix", F_OK) &&
-	    access(VAR_ROOT "/" SPARE_UUID "/remove", F_OK))
+	if (!access(tpath("%s/%s/matrix", VAR_ROOT, SPARE_UUID), F_OK) &&
+	    access(tpath("%s/%s/remove", VAR_ROOT, SPARE_UUID), F_OK))
 		return fail(st, "mdev %s exists without its remove file", SPARE_UUID);
 	/* Host config: "apm <list>\naqm <list>\nadm <list>\n". */
 	if (var_read(VAR_DBG "/ap/config", buf, sizeof(buf)) < 0)
@@ -327,8 +329,8 @@ static int check_invariants(struct stress *st)
 	for (n = 0; n < 2; n++) {
 		bool *mask = n ? aqmask : apmask;
 
-		if (var_read(n ? VAR_BUS "/aqmask" : VAR_BUS "/apmask", buf,
-			     sizeof(buf)) < 66)
+		if (var_read(tpath("%s/%s", VAR_BUS, n ? "aqmask" : "apmask"),
+			     buf, sizeof(buf)) < 66)
 			return fail(st, "cannot read the masks");
 		for (a = 0; a < 256; a++) {
 			memcpy(hex, buf + 2 + a / 4, 1);
@@ -377,7 +379,8 @@ static int check_invariants(struct stress *st)
 
 					if (!gapm[a] || !gaqm[q])
 						continue;
-					snprintf(p, sizeof(p), VAR_DRV "/%02x.%04x", a, q);
+					snprintf(p, sizeof(p), "%s/%02x.%04x", VAR_DRV,
+						 a, q);
 					if (access(p, F_OK))
 						return fail(st, "guest %d has %02x.%04x, not bound",
 							    100 + m, a, q);
@@ -426,7 +429,7 @@ static __u64 env_u64(const char *name, __u64 def)
 FIXTURE_SETUP(stress)
 {
 	struct stress *st = &self->st;
-	char cmd[32], p[256];
+	char cmd[32];
 	int m, i;
 
 	memset(st, 0, sizeof(*st));
@@ -450,8 +453,8 @@ FIXTURE_SETUP(stress)
 	TH_LOG("seed %llu, %d s, %d threads per actor",
 	       (unsigned long long)st->seed, st->seconds, st->threads);
 
-	var_write(VAR_BUS "/apmask", "0x");
-	var_write(VAR_BUS "/aqmask", "0x");
+	var_write(tpath("%s/apmask", VAR_BUS), "0x");
+	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
 	for (i = 0; i < NR_IDS; i++) {
 		snprintf(cmd, sizeof(cmd), "+a %d", i);
 		ASSERT_EQ(0, host_cmd(cmd));
@@ -463,10 +466,11 @@ FIXTURE_SETUP(stress)
 	ASSERT_EQ(0, host_cmd("scan"));
 	for (m = 0; m < NR_MDEVS; m++) {
 		st->vfio_fd[m] = -1;
-		ASSERT_EQ(0, var_write(VAR_TYPE "/create", mdev_uuid[m]));
+		st->link[m] = (struct vfio_link)VFIO_LINK_INIT;
+		ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), mdev_uuid[m]));
 		ASSERT_EQ(0, var_writef(VAR_DBG "/guests/create", "%d", 100 + m));
-		guest_path(p, 100 + m, "vfio_add");
-		ASSERT_EQ(0, var_write(p, mdev_uuid[m]));
+		ASSERT_EQ(0, vfio_link_open(&st->link[m], mdev_uuid[m]));
+		ASSERT_EQ(0, guest_vfio(100 + m, true, &st->link[m], mdev_uuid[m]));
 	}
 }
 
@@ -480,11 +484,12 @@ FIXTURE_TEARDOWN(stress)
 		if (st->vfio_fd[m] >= 0)
 			close(st->vfio_fd[m]);
 		var_writef(VAR_DBG "/guests/destroy", "%d", 100 + m);
+		vfio_link_close(&st->link[m]);
 		mdev_write(mdev_uuid[m], "remove", "1");
 	}
 	mdev_write(SPARE_UUID, "remove", "1");
-	var_write(VAR_BUS "/apmask", "0x");
-	var_write(VAR_BUS "/aqmask", "0x");
+	var_write(tpath("%s/apmask", VAR_BUS), "0x");
+	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
 	for (i = 0; i < NR_IDS; i++) {
 		snprintf(cmd, sizeof(cmd), "-a %d", i);
 		host_cmd(cmd);
@@ -564,7 +569,8 @@ TEST_F_TIMEOUT(stress, run, 3600)
 
 int main(int argc, char **argv)
 {
-	if (access(VAR_ROOT, F_OK) || access(VAR_DBG, F_OK))
-		ksft_exit_skip("vfio_ap_ref modules not loaded or debugfs not mounted\n");
+	if (!var_target_detect())
+		ksft_exit_skip("no vfio_ap driver and simulation loaded, or no debugfs\n");
+	ksft_print_msg("driver: %s\n", var_t->name);
 	return test_harness_run(argc, argv);
 }

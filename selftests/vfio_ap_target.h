@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The thin target layer of the vfio_ap selftests: what differs between
+ * the reference driver (the model, on its simulated AP bus and VFIO) and
+ * the real vfio_ap (upstream mode, on the real AP bus, VFIO and mdev
+ * cores with the simulated AP machine and the KVM shim). The tests
+ * themselves are the same for both.
+ *
+ * Differences:
+ *  - the sysfs roots, the AP bus and the driver names;
+ *  - how a guest is linked and a VFIO device opened: the model's debugfs
+ *    files vfio/UUID and guests/ID/vfio_add UUID, or real VFIO: a
+ *    container, the mdev's group (handed to the KVM shim by its file
+ *    descriptor) and the device file from VFIO_GROUP_GET_DEVICE_FD.
+ *
+ * The debugfs control interface (/sys/kernel/debug/vfio_ap_ref) speaks
+ * the same commands under both.
+ */
+#ifndef _VFIO_AP_TARGET_H_
+#define _VFIO_AP_TARGET_H_
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <linux/vfio.h>
+
+#define VAR_DBG		"/sys/kernel/debug/vfio_ap_ref"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+/**
+ * struct var_target - where a driver lives and how it is attached
+ * @name: shown in the test log
+ * @root: the matrix device
+ * @bus: the AP bus
+ * @drv: the vfio_ap driver on the bus
+ * @hostdrv: the host's default driver on the bus
+ * @real_vfio: guests attach through /dev/vfio, not the model's debugfs
+ * @real_mdev: the real mdev core: "remove" takes any number, 0 being a
+ *	no-op and any other removing the mdev; the model takes only 1
+ */
+struct var_target {
+	const char *name;
+	const char *root;
+	const char *bus;
+	const char *drv;
+	const char *hostdrv;
+	bool real_vfio;
+	bool real_mdev;
+};
+
+static const struct var_target var_targets[] = {
+	{
+		.name = "model (vfio_ap_ref)",
+		.root = "/sys/devices/vfio_ap_ref/matrix",
+		.bus = "/sys/bus/ap_sim",
+		.drv = "/sys/bus/ap_sim/drivers/vfio_ap_ref",
+		.hostdrv = "/sys/bus/ap_sim/drivers/ap_sim_host",
+	},
+	{
+		.name = "upstream (vfio_ap)",
+		.root = "/sys/devices/vfio_ap/matrix",
+		.bus = "/sys/bus/ap",
+		.drv = "/sys/bus/ap/drivers/vfio_ap",
+		.hostdrv = "/sys/bus/ap/drivers/apsim_host",
+		.real_vfio = true,
+		.real_mdev = true,
+	},
+};
+
+/* The driver under test, set by var_target_detect() in main(). */
+static const struct var_target *var_t;
+
+#define VAR_ROOT	(var_t->root)
+#define VAR_BUS		(var_t->bus)
+#define VAR_DRV		(var_t->drv)
+#define VAR_HOSTDRV	(var_t->hostdrv)
+
+/*
+ * Find the driver under test: the one whose matrix device exists, with
+ * the simulation's debugfs mounted. Returns NULL if there is none.
+ */
+static inline const struct var_target *var_target_detect(void)
+{
+	unsigned int i;
+
+	if (access(VAR_DBG, F_OK))
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(var_targets); i++)
+		if (!access(var_targets[i].root, F_OK))
+			return var_t = &var_targets[i];
+	return NULL;
+}
+
+/* Whether the running kernel is at least @major.@minor (the tree's). */
+static inline bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
+}
+
+/*
+ * A path from a format, in one of eight rotating per-thread buffers: it
+ * stays valid for the next seven calls of the same thread.
+ */
+static inline const char *tpath(const char *fmt, ...)
+{
+	static __thread char bufs[8][256];
+	static __thread unsigned int next;
+	char *p = bufs[next++ % 8];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p, sizeof(bufs[0]), fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+#define VAR_TYPE	tpath("%s/mdev_supported_types/vfio_ap-passthrough", \
+			      VAR_ROOT)
+
+/**
+ * struct vfio_link - what links an mdev to a guest
+ * @container: /dev/vfio/vfio (real VFIO only, else -1)
+ * @group: /dev/vfio/N of the mdev's IOMMU group (real VFIO only, else -1)
+ */
+struct vfio_link {
+	int container;
+	int group;
+};
+
+#define VFIO_LINK_INIT	{ .container = -1, .group = -1 }
+
+/*
+ * Open the mdev's group in a container of its own, as QEMU does before
+ * it hands the group to KVM. Nothing to do for the model. 0 or -errno.
+ */
+static inline int vfio_link_open(struct vfio_link *l, const char *uuid)
+{
+	char link[256], *group;
+	ssize_t n;
+	int ret;
+
+	if (!var_t->real_vfio || l->group >= 0)
+		return 0;
+	n = readlink(tpath("%s/%s/iommu_group", VAR_ROOT, uuid), link,
+		     sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	group = basename(link);
+	l->container = open("/dev/vfio/vfio", O_RDWR);
+	if (l->container < 0)
+		return -errno;
+	l->group = open(tpath("/dev/vfio/%s", group), O_RDWR);
+	if (l->group < 0 ||
+	    ioctl(l->group, VFIO_GROUP_SET_CONTAINER, &l->container) ||
+	    ioctl(l->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+		ret = -errno;
+		if (l->group >= 0)
+			close(l->group);
+		close(l->container);
+		l->group = -1;
+		l->container = -1;
+		return ret;
+	}
+	return 0;
+}
+
+static inline void vfio_link_close(struct vfio_link *l)
+{
+	if (l->group >= 0)
+		close(l->group);
+	if (l->container >= 0)
+		close(l->container);
+	l->group = -1;
+	l->container = -1;
+}
+
+/* Write @fmt to guests/@guest/@file: 0 or -errno. */
+static inline int guest_file_write(int guest, const char *file,
+				   const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd, ret = 0;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(tpath(VAR_DBG "/guests/%d/%s", guest, file), O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * KVM_DEV_VFIO_FILE_ADD/_DEL of the mdev's group to the guest: the
+ * model takes the mdev's UUID, the KVM shim the group's descriptor.
+ */
+static inline int guest_vfio(int guest, bool add, struct vfio_link *l,
+			     const char *uuid)
+{
+	const char *file = add ? "vfio_add" : "vfio_del";
+
+	if (!var_t->real_vfio)
+		return guest_file_write(guest, file, "%s", uuid);
+	if (l->group < 0)
+		return -EBADF;
+	return guest_file_write(guest, file, "%d", l->group);
+}
+
+/* Open the mdev's VFIO device: a file descriptor or -errno. */
+static inline int vfio_device_open(struct vfio_link *l, const char *uuid)
+{
+	int fd;
+
+	if (var_t->real_vfio && l->group < 0)
+		return -EBADF;
+	if (var_t->real_vfio)
+		fd = ioctl(l->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
+	else
+		fd = open(tpath(VAR_DBG "/vfio/%s", uuid), O_RDWR);
+	return fd < 0 ? -errno : fd;
+}
+
+#endif /* _VFIO_AP_TARGET_H_ */
