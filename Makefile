@@ -25,7 +25,7 @@ SHELL := /bin/bash
 T := tools/testing
 KVER ?= 6.12
 ARCH ?= um
-export KVER KDIR STRESS_SECONDS STRESS_THREADS SEED BUG RUNS
+export DRIVER KVER KDIR STRESS_SECONDS STRESS_THREADS SEED BUG RUNS
 
 .PHONY: help deps kunit coverage checkpatch kselftest replay test bench
 

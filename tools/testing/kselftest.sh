@@ -6,9 +6,14 @@
 # selftests under lockdep, KASAN, kmemleak and hung-task detection, and
 # compute the verdict from the TAP and the console.
 #
+# DRIVER=model (the default) runs the reference driver on its simulation;
+# DRIVER=upstream the real vfio_ap and AP bus of the tree (KVER or KDIR)
+# on the simulated AP machine, the KVM shim and the real VFIO and mdev
+# cores (tools/testing/vm/build-upstream.sh).
+#
 # Exit codes: 0 passed, 1 a test failed, 2 a kernel report, 3 the
 # infrastructure failed, 4 a hang or timeout.
-# Environment: KVER, KDIR, STRESS_SECONDS, STRESS_THREADS, SEED,
+# Environment: DRIVER, KVER, KDIR, STRESS_SECONDS, STRESS_THREADS, SEED,
 # RESULTS (the results directory), VM_TIMEOUT, MODULE_CFLAGS, and
 # VM_STOP_GRACE (stop the VM that many seconds after the first detection,
 # as make replay does).
@@ -16,6 +21,11 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
+DRIVER=${DRIVER:-model}
+case "$DRIVER" in
+model|upstream) ;;
+*) DIE_RC=2 die "DRIVER=$DRIVER: must be model or upstream" ;;
+esac
 STRESS_SECONDS=${STRESS_SECONDS:-20}
 STRESS_THREADS=${STRESS_THREADS:-4}
 SEED=${SEED:-$(date +%s)}
@@ -31,14 +41,45 @@ step() {
 }
 
 kbuild=$(step "building the VM kernel" "$vm/build-kernel.sh") || exit 3
-mods=$(step "building the modules" "$vm/build-modules.sh" "$kbuild") || exit 3
+list=$results/modules.txt
+if [ "$DRIVER" = upstream ]; then
+	mods=$(step "building the real vfio_ap" "$vm/build-upstream.sh" "$kbuild") || exit 3
+	tree=$(base_tree)
+	# Linux 6.1's AP bus has no module_exit: it and what it uses stay.
+	pin=sim
+	[ "$(tree_version "$tree" | cut -d. -f1,2)" = 6.1 ] && pin=pinned
+	cat >"$list" <<EOT
+$kbuild/drivers/vfio/vfio.ko kernel
+$kbuild/drivers/vfio/vfio_iommu_type1.ko kernel
+$kbuild/drivers/vfio/mdev/mdev.ko kernel
+$mods/vfio_ap_ref_core.ko $pin
+$mods/apsim.ko $pin
+$mods/ap.ko $pin
+$mods/vfio_ap_shim.ko sim
+$mods/vfio_ap.ko driver
+EOT
+	cp "$mods/sources.sha256" "$results/sources.sha256"
+	driver_desc="upstream vfio_ap, $(basename "$tree") $(tree_version "$tree")"
+	series=$(tree_version "$tree" | cut -d. -f1,2)
+	findings=(--findings "$PROJ/tools/testing/findings/$series.txt")
+else
+	mods=$(step "building the modules" "$vm/build-modules.sh" "$kbuild") || exit 3
+	cat >"$list" <<EOT
+$mods/vfio_ap_ref_core.ko sim
+$mods/vfio_ap_sim.ko sim
+$mods/vfio_ap_ref.ko driver
+EOT
+	findings=()
+	driver_desc="model vfio_ap_ref, on $(basename "$(base_tree)") $(tree_version "$(base_tree)")"
+fi
 ksft=$(step "building the selftests" "$vm/build-selftests.sh") || exit 3
-step "making the initramfs" "$vm/make-image.sh" "$mods" "$ksft" \
+step "making the initramfs" "$vm/make-image.sh" "$list" "$ksft" \
 	"$results/initramfs.cpio.gz" || exit 3
 
 # The reproducer bundle.
 cp "$kbuild/.config" "$results/kernel.config"
 cat >"$results/stress.txt" <<EOT
+driver=$driver_desc
 seed=$SEED
 stress_seconds=$STRESS_SECONDS
 stress_threads=$STRESS_THREADS
@@ -56,4 +97,6 @@ VM_TIMEOUT=${VM_TIMEOUT:-$((420 + 3 * STRESS_SECONDS))} \
 wall=$(echo "$(date +%s.%N) - $t0" | bc)
 rm -f "$results/initramfs.cpio.gz"
 python3 "$PROJ/tools/testing/vm_results.py" "$results/console.log" "$results" \
-	--allowlist "$PROJ/tools/testing/allowlist.txt" --wall "$wall"
+	--allowlist "$PROJ/tools/testing/allowlist.txt" --wall "$wall" \
+	--driver "$driver_desc" --lock-order "$PROJ/tools/testing/lock-order/$DRIVER.txt" \
+	"${findings[@]}"

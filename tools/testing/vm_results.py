@@ -18,7 +18,10 @@ of the tests. Exit codes:
   0 all passed, clean console     1 a test failed
   2 a kernel report appeared      3 infrastructure failed
   4 hang or timeout
-Usage: vm_results.py CONSOLE_LOG RESULTS_DIR [--allowlist F] [--wall S]
+Usage: vm_results.py CONSOLE_LOG RESULTS_DIR --lock-order F [--allowlist F]
+       [--wall S] [--driver DESCRIPTION]
+The lock-order file (tools/testing/lock-order/) gives the hierarchy that
+the lockdep edges are checked against and the documented edges counted.
 """
 
 import argparse
@@ -29,30 +32,8 @@ import sys
 from xml.sax.saxutils import escape, quoteattr
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import findings  # noqa: E402
 import scan_console  # noqa: E402
-
-# The documented lock hierarchy (driver/vfio_ap_locks.c), as lockdep names
-# the classes, highest first. An edge may only go down this list.
-HIERARCHY = [
-    '&group->group_lock',
-    '&vdev->dev_set.lock',
-    'ap_sim_perms_mutex',
-    '&matrix_dev->guests_lock',
-    '&kvm->lock',
-    '&kvm->arch.crypto.pqap_hook_rwsem',
-    '&matrix_dev->mdevs_lock',
-]
-# The direct edges the documented paths take.
-DOCUMENTED = [
-    ('&group->group_lock', '&vdev->dev_set.lock'),
-    ('&vdev->dev_set.lock', '&matrix_dev->guests_lock'),
-    ('ap_sim_perms_mutex', '&matrix_dev->guests_lock'),
-    ('&matrix_dev->guests_lock', '&kvm->lock'),
-    ('&matrix_dev->guests_lock', '&matrix_dev->mdevs_lock'),
-    ('&kvm->lock', '&kvm->arch.crypto.pqap_hook_rwsem'),
-    ('&kvm->lock', '&matrix_dev->mdevs_lock'),
-    ('&kvm->arch.crypto.pqap_hook_rwsem', '&matrix_dev->mdevs_lock'),
-]
 
 NAME = re.compile(r'^# selftests: (\S+): (\S+)$')
 TAP_FAIL = re.compile(r'^(?:# )*not ok \d+ (?:selftests: \S+ )?(\S+)')
@@ -74,11 +55,22 @@ def section(lines, begin, end):
     return lines[a + 1:b]
 
 
+ASSERT = re.compile(r'^# # \S+\.c:\d+:[^:]+:(.+)$')
+
+
 def parse_tap(lines):
-    """[{name, status, subtests: [(name, status, detail)]}] from the runner."""
+    """[{name, status, subtests: [(name, status, detail)]}] from the runner.
+
+    A failing subtest's detail is its first assertion message when it
+    printed one, else the TAP line's directive."""
     suites = []
     cur = {'subtests': [], 'plan': None}
+    first_assert = None
     for line in lines:
+        m = ASSERT.match(line)
+        if m and first_assert is None and 'Expected' in m.group(1):
+            first_assert = m.group(1).strip()
+            continue
         m = NAME.match(line)
         if m:
             cur['name'] = '%s:%s' % (m.group(1), m.group(2))
@@ -92,6 +84,9 @@ def parse_tap(lines):
             detail = m.group(4).strip()
             status = 'skip' if '# SKIP' in detail else \
                      'fail' if m.group(1) else 'pass'
+            if status == 'fail' and first_assert:
+                detail = first_assert
+            first_assert = None
             cur['subtests'].append((m.group(3), status, detail))
             continue
         m = OUTER.match(line)
@@ -169,10 +164,33 @@ def lockdep_edges(lines):
     return edges
 
 
-def lockdep_report(edges):
-    ours = set(HIERARCHY)
-    rank = {c: i for i, c in enumerate(HIERARCHY)}
-    seen = [e for e in DOCUMENTED if e in edges]
+def load_lock_order(path):
+    """The hierarchy ("class" lines, highest first) and the documented
+    edges ("edge A -> B") of a lock-order file."""
+    hierarchy, documented = [], []
+    with open(path, encoding='utf-8') as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith('#'):
+                continue
+            kind, _, rest = line.partition(' ')
+            if kind == 'class':
+                hierarchy.append(rest.strip())
+            elif kind == 'edge' and ' -> ' in rest:
+                documented.append(tuple(x.strip() for x in rest.split(' -> ', 1)))
+            else:
+                raise ValueError('%s:%d: not a class or edge line' % (path, n))
+    for e in documented:
+        if e[0] not in hierarchy or e[1] not in hierarchy or \
+           hierarchy.index(e[0]) >= hierarchy.index(e[1]):
+            raise ValueError('%s: edge %s -> %s goes up the hierarchy' % (path, e[0], e[1]))
+    return hierarchy, documented
+
+
+def lockdep_report(edges, hierarchy, documented):
+    ours = set(hierarchy)
+    rank = {c: i for i, c in enumerate(hierarchy)}
+    seen = [e for e in documented if e in edges]
     bad = sorted(e for e in edges
                  if e[0] in ours and e[1] in ours and rank[e[0]] >= rank[e[1]])
     return seen, bad
@@ -195,12 +213,16 @@ def junit(suites, reports, path):
             out.append('    </testcase>')
         out.append('  </testsuite>')
     out.append('  <testsuite name="kernel-console" tests="%d" failures="%d">' %
-               (max(1, len(reports)), sum(1 for r in reports if not r['allowed'])))
+               (max(1, len(reports)),
+                sum(1 for r in reports if not r['allowed'] and not r.get('known'))))
     if not reports:
         out.append('    <testcase classname="kernel-console" name="no reports"/>')
     for r in reports:
         out.append('    <testcase classname="kernel-console" name=%s>' % quoteattr(r['title']))
-        if not r['allowed']:
+        if r.get('known'):
+            out.append('      <skipped message=%s/>' %
+                       quoteattr('known finding, %s' % r['known'].where))
+        elif not r['allowed']:
             out.append('      <failure message=%s/>' %
                        quoteattr('x%d, console line %d' % (r['count'], r['line'])))
         out.append('    </testcase>')
@@ -216,11 +238,16 @@ def main():
     ap.add_argument('results')
     ap.add_argument('--allowlist')
     ap.add_argument('--wall', type=float, default=0.0)
+    ap.add_argument('--driver', default='')
+    ap.add_argument('--lock-order', required=True)
+    ap.add_argument('--findings')
     args = ap.parse_args()
     try:
         with open(args.log, encoding='utf-8', errors='replace') as f:
             text = f.read()
         allow = scan_console.load_allowlist(args.allowlist) if args.allowlist else []
+        hierarchy, documented = load_lock_order(args.lock_order)
+        known_findings = findings.load(args.findings) if args.findings else []
     except (OSError, ValueError) as e:
         print('vm_results: %s' % e, file=sys.stderr)
         return 3
@@ -230,8 +257,13 @@ def main():
     reports = scan_console.judged(text, allow)
     tap = section(lines, 'VAR: tests begin', 'VAR: tests end') or []
     suites = parse_tap(tap)
+    tests_run = {t[0] for s in suites for t in s['subtests']}
+    failures = [{'title': 'test failed: %s: %s' % (t[0], t[2]), 'allowed': None}
+                for s in suites for t in s['subtests'] if t[1] == 'fail']
+    stale = findings.judge(known_findings, reports + failures, tests_run)
+    known_failures = [f for f in failures if f['known']]
     ld = section(lines, 'VAR: lockdep begin', 'VAR: lockdep end')
-    seen, bad = lockdep_report(lockdep_edges(ld))
+    seen, bad = lockdep_report(lockdep_edges(ld), hierarchy, documented)
 
     os.makedirs(args.results, exist_ok=True)
     with open(os.path.join(args.results, 'tap.txt'), 'w', encoding='utf-8') as f:
@@ -247,14 +279,19 @@ def main():
         infra.append('the VM did not boot to /init')
     infra += [m[5:] for m in markers if m.startswith('VAR: insmod') and m.endswith('failed')]
     stopped = any(m.startswith('VAR-HOST: stopped') for m in markers)
-    if 'VAR: boot ok' in markers and 'VAR: tests end' not in markers and not stopped:
+    known = [r for r in reports if r.get('known')]
+    real = [r for r in reports if not r['allowed'] and not r.get('known')]
+    # A known deadlock's hung-task report panics the VM: what is left
+    # of the tests is not run, and says so.
+    known_stop = not real and any(r['title'].startswith('task hung') for r in known)
+    if 'VAR: boot ok' in markers and 'VAR: tests end' not in markers and \
+       not stopped and not known_stop:
         infra.append('the tests did not finish')
     if not suites and 'VAR: tests end' in markers:
         infra.append('no TAP results')
     failed_checks = [m[5:] for m in markers if m.startswith('VAR: unload') and m.endswith('failed')]
     watchdog = any(m.startswith('VAR-HOST: watchdog') for m in markers)
-    hung = [r for r in reports if not r['allowed'] and r['title'].startswith('task hung')]
-    real = [r for r in reports if not r['allowed']]
+    hung = [r for r in real if r['title'].startswith('task hung')]
 
     det = detection_json(lines, reports, args.results)
     with open(os.path.join(args.results, 'detection.json'), 'w', encoding='utf-8') as f:
@@ -262,7 +299,8 @@ def main():
         f.write('\n')
 
     npass = sum(1 for s in suites for t in s['subtests'] if t[1] == 'pass')
-    nfail = sum(1 for s in suites for t in s['subtests'] if t[1] == 'fail') + len(failed_checks)
+    nfail = sum(1 for s in suites for t in s['subtests'] if t[1] == 'fail') + \
+        len(failed_checks) - len(known_failures)
     nskip = sum(1 for s in suites for t in s['subtests'] if t[1] == 'skip')
 
     if hung or watchdog:
@@ -273,12 +311,15 @@ def main():
         code, verdict = 3, 'infrastructure: ' + '; '.join(infra)
     elif nfail or bad:
         code, verdict = 1, 'test failed'
+    elif stale:
+        code, verdict = 1, 'stale finding'
     else:
-        code, verdict = 0, 'passed'
+        code, verdict = 0, 'passed' + (' (known findings)' if known or known_failures else '')
     if bad and code == 0:
         code, verdict = 1, 'forbidden lock order'
 
-    rows = ['%-28s %6s %6s %6s %6s' % ('suite', 'tests', 'pass', 'fail', 'skip')]
+    rows = ['driver: %s' % args.driver] if args.driver else []
+    rows.append('%-28s %6s %6s %6s %6s' % ('suite', 'tests', 'pass', 'fail', 'skip'))
     for s in suites:
         st = s['subtests']
         rows.append('%-28s %6d %6d %6d %6d' % (
@@ -290,14 +331,24 @@ def main():
                                                  ok, len(failed_checks), 0))
     rows.append('')
     rows.append('kernel reports: %d%s' % (len(real), ''.join('\n  %s (x%d)' % (r['title'], r['count']) for r in real)))
+    if known or known_failures:
+        rows.append('known findings: %d%s%s' % (len(known) + len(known_failures), ''.join(
+            '\n  %s (x%d): %s' % (r['title'], r['count'], r['known'].where) for r in known),
+            ''.join('\n  %s: %s' % (f['title'], f['known'].where) for f in known_failures)))
+    if stale:
+        rows.append('stale findings: %d%s' % (len(stale), ''.join(
+            '\n  %s: %s fired %s, but not in this run of %s' %
+            (e.where, e.title, e.fires, e.trigger) for e in stale)))
+    if known_stop and 'VAR: tests end' not in markers:
+        rows.append('stopped by a known finding: the remaining tests did not run')
     allowed = [r for r in reports if r['allowed']]
     if allowed:
         rows.append('allowed reports: %d%s' % (len(allowed), ''.join(
             '\n  %s (x%d): allowlisted' % (r['title'], r['count']) for r in allowed)))
     if ld is not None:
         rows.append('lock-order coverage: %d/%d documented edges (%.0f%%)' %
-                    (len(seen), len(DOCUMENTED), 100.0 * len(seen) / len(DOCUMENTED)))
-        for e in DOCUMENTED:
+                    (len(seen), len(documented), 100.0 * len(seen) / len(documented)))
+        for e in documented:
             rows.append('  %s %s -> %s' % ('seen   ' if e in seen else 'missing', e[0], e[1]))
         for e in bad:
             rows.append('  FORBIDDEN %s -> %s' % e)

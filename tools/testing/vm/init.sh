@@ -6,6 +6,11 @@
 # and powers off. Every step prints a marker line the host parses:
 #   VAR: <step> <result>
 # The kernel command line carries the stress parameters (var.*=).
+#
+# /lib/modules/modules.list names the modules in load order, each with
+# its role: "kernel" (the tree's VFIO modules, left loaded), "pinned"
+# (cannot be unloaded), "sim" (unloaded after the driver) or "driver"
+# (the vfio_ap driver under test, model or real).
 
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
@@ -39,13 +44,13 @@ echo 1 > /proc/sys/kernel/hung_task_all_cpu_backtrace 2>/dev/null
 # began instead of 10-20 s.
 echo 2 > /proc/sys/kernel/hung_task_check_interval_secs 2>/dev/null
 
-for m in vfio_ap_ref_core vfio_ap_sim vfio_ap_ref; do
-	if insmod /lib/modules/$m.ko; then
+while read -r m role; do
+	if insmod "/lib/modules/$m.ko"; then
 		echo "VAR: insmod $m ok"
 	else
 		echo "VAR: insmod $m failed"
 	fi
-done
+done </lib/modules/modules.list
 
 # The stress runs four variants: let the kselftest timeout fit them.
 echo "timeout=$((4 * ${VAR_STRESS_SECONDS:-10} + 900))" > /kselftest/vfio_ap_ref/settings
@@ -83,23 +88,44 @@ fi
 
 # Unloading: refused while a VFIO device is open, clean otherwise.
 echo "VAR: unload begin"
-echo 1 > /sys/kernel/debug/vfio_ap_ref/guests/create
+driver=$(awk '$2 == "driver" { print $1 }' /lib/modules/modules.list)
 echo "+a 1" > /sys/kernel/debug/vfio_ap_ref/ap/config
 echo "+d 1" > /sys/kernel/debug/vfio_ap_ref/ap/config
 echo scan > /sys/kernel/debug/vfio_ap_ref/ap/config
+for mask in apmask aqmask; do
+	for bus in /sys/bus/ap_sim /sys/bus/ap; do
+		[ -w $bus/$mask ] && echo 0x > $bus/$mask
+	done
+done
 u=abcdefab-cdef-abcd-efab-cdefabcdefab
-echo $u > /sys/devices/vfio_ap_ref/matrix/mdev_supported_types/vfio_ap-passthrough/create
-echo 1 > /sys/devices/vfio_ap_ref/matrix/$u/assign_adapter
-echo 1 > /sys/devices/vfio_ap_ref/matrix/$u/assign_domain
-echo $u > /sys/kernel/debug/vfio_ap_ref/guests/1/vfio_add
-exec 3</sys/kernel/debug/vfio_ap_ref/vfio/$u
-if rmmod vfio_ap_ref 2>/dev/null; then
+for root in /sys/devices/vfio_ap_ref/matrix /sys/devices/vfio_ap/matrix; do
+	[ -d $root ] || continue
+	echo $u > $root/mdev_supported_types/vfio_ap-passthrough/create
+	echo 1 > $root/$u/assign_adapter
+	echo 1 > $root/$u/assign_domain
+done
+mkfifo /tmp/hold
+/kselftest/vfio_ap_ref/vfio_ap_hold $u 1 </tmp/hold >/tmp/held &
+exec 3>/tmp/hold
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	grep -q held /tmp/held && break
+	sleep 1
+done
+if ! grep -q held /tmp/held; then
+	echo "VAR: unload refused-while-open failed (no device held open)"
+elif rmmod "$driver" 2>/dev/null; then
 	echo "VAR: unload refused-while-open failed"
 else
 	echo "VAR: unload refused-while-open ok"
 fi
-exec 3<&-
-if rmmod vfio_ap_ref && rmmod vfio_ap_sim && rmmod vfio_ap_ref_core; then
+exec 3>&-
+wait
+ok=1
+for m in $(awk '$2 == "driver" || $2 == "sim" { print $1 }' \
+	   /lib/modules/modules.list | sed -n '1!G;h;$p'); do
+	rmmod "$m" || ok=0
+done
+if [ $ok = 1 ]; then
 	echo "VAR: unload clean ok"
 else
 	echo "VAR: unload clean failed"

@@ -1,15 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make-image.sh MODULE_DIR KSELFTEST_DIR OUT: a gzip'd initramfs with
-# busybox-static:s390x, init.sh as /init, the three modules and the
-# installed kselftests.
+# make-image.sh MODULE_LIST KSELFTEST_DIR OUT: a gzip'd initramfs with
+# busybox-static:s390x, init.sh as /init, the modules and the installed
+# kselftests. MODULE_LIST has one line per module in load order: its
+# .ko path and its role (see init.sh); /init gets it as
+# /lib/modules/modules.list with names for paths.
 
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 need cpio gzip
-mods=$1
+list=$1
 ksft=$2
 out=$3
 busybox=$(dpkg -L busybox-static:s390x 2>/dev/null | grep -m1 '/bin/busybox$' || true)
@@ -25,8 +27,11 @@ mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,lib/modules}
 cp "$busybox" "$root/bin/busybox"
 cp "$PROJ/tools/testing/vm/init.sh" "$root/init"
 chmod 755 "$root/init"
-cp "$mods"/vfio_ap_ref_core.ko "$mods"/vfio_ap_sim.ko "$mods"/vfio_ap_ref.ko \
-	"$root/lib/modules/"
+while read -r ko role; do
+	[ -f "$ko" ] || die "module $ko is missing"
+	cp "$ko" "$root/lib/modules/"
+	echo "$(basename "$ko" .ko) $role" >>"$root/lib/modules/modules.list"
+done <"$list"
 cp -a "$ksft" "$root/kselftest"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Known findings in a kernel tree's real vfio_ap, and how they judge a run.
+
+A findings file (tools/testing/findings/<VERSION.PATCHLEVEL>.txt) lists
+the kernel reports that upstream mode found in that series' real code and
+that a reading of its source confirmed. One line per finding, fields
+separated by ' | ':
+
+  title | trigger | fires | requires | reason
+
+- title: the console scanner's report title, or for a failing test
+  "test failed: TEST: MESSAGE" with its first assertion message; "re:"
+  makes it a regular expression that must match the whole title.
+- trigger: the test whose run produces it (e.g. var.queue_outlives_its_mdev).
+- fires: "N/N" when it fired in every one of N runs with different seeds
+  (deterministic), "K/N" otherwise.
+- requires: another finding's title that must have been reported in the
+  same run for this one to count as known, or "-".
+- reason: the source lines at fault and why.
+
+In a run, a report or test failure that matches an entry is known and
+does not fail the run; any other does. A deterministic entry whose trigger test ran
+(it has a TAP result) while its title was not reported is stale: upstream
+fixed the bug, or the suite stopped reaching it; a stale entry fails the
+run, so the file cannot rot.
+"""
+
+import re
+
+FIELDS = 5
+
+
+class Finding:
+    """One entry of a findings file."""
+
+    def __init__(self, title, trigger, fires, requires, reason, where):
+        self.title = title
+        self.trigger = trigger
+        self.fires = fires
+        self.requires = None if requires == '-' else requires
+        self.reason = reason
+        self.where = where
+        m = re.fullmatch(r'(\d+)/(\d+)', fires)
+        if not m or int(m.group(1)) > int(m.group(2)) or int(m.group(2)) < 1:
+            raise ValueError('%s: fires must be K/N, not %r' % (where, fires))
+        self.deterministic = m.group(1) == m.group(2)
+        self.pattern = re.compile(title[3:]) if title.startswith('re:') else None
+
+    def matches(self, title):
+        if self.pattern:
+            return self.pattern.fullmatch(title) is not None
+        return title == self.title
+
+
+def load(path):
+    """The entries of a findings file; a missing file has none."""
+    entries = []
+    try:
+        f = open(path, encoding='utf-8')
+    except FileNotFoundError:
+        return entries
+    with f:
+        for n, raw in enumerate(f, 1):
+            line = raw.strip()
+            if not line or line.startswith('#'):
+                continue
+            parts = [p.strip() for p in line.split(' | ')]
+            if len(parts) != FIELDS or not all(parts):
+                raise ValueError('%s:%d: want %d fields separated by " | "' %
+                                 (path, n, FIELDS))
+            entries.append(Finding(*parts, where='%s:%d' % (path, n)))
+    return entries
+
+
+def judge(entries, reports, tests_run):
+    """Mark each report dict 'known' (the entry) or not; return stale entries.
+
+    @reports: the scanner's judged reports and the failing tests (dicts
+    with 'title' and 'allowed').
+    @tests_run: names of the tests that have a TAP result in this run.
+    """
+    titles = {r['title'] for r in reports if not r['allowed']}
+    for r in reports:
+        r['known'] = None
+        if r['allowed']:
+            continue
+        for e in entries:
+            if e.matches(r['title']) and (e.requires is None or e.requires in titles):
+                r['known'] = e
+                break
+    reported = [r['title'] for r in reports if r['known']]
+    stale = []
+    for e in entries:
+        if e.deterministic and e.trigger in tests_run and \
+           not any(e.matches(t) for t in reported):
+            stale.append(e)
+    return stale
