@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/vfio.h>
@@ -132,21 +133,67 @@ static inline const char *tpath(const char *fmt, ...)
 #define VAR_TYPE	tpath("%s/mdev_supported_types/vfio_ap-passthrough", \
 			      VAR_ROOT)
 
+/*
+ * The guest page the KVM shim's vCPUs point PQAP(AQIC) at for the
+ * notification indicator byte (KVM_SHIM_NIB in upstream/kvm_shim.c). As
+ * QEMU maps guest memory, the container maps a page of ours there, so
+ * that vfio_pin_pages() in the driver's interruption path succeeds.
+ */
+#define VFIO_LINK_NIB_IOVA	0x10000UL
+
 /**
  * struct vfio_link - what links an mdev to a guest
  * @container: /dev/vfio/vfio (real VFIO only, else -1)
  * @group: /dev/vfio/N of the mdev's IOMMU group (real VFIO only, else -1)
+ * @nib: the page mapped at VFIO_LINK_NIB_IOVA, or NULL
  */
 struct vfio_link {
 	int container;
 	int group;
+	void *nib;
 };
 
-#define VFIO_LINK_INIT	{ .container = -1, .group = -1 }
+#define VFIO_LINK_INIT	{ .container = -1, .group = -1, .nib = NULL }
+
+/* Close the group and the container, which unmaps the NIB page. */
+static inline void vfio_link_close(struct vfio_link *l)
+{
+	if (l->group >= 0)
+		close(l->group);
+	if (l->container >= 0)
+		close(l->container);
+	if (l->nib)
+		munmap(l->nib, getpagesize());
+	l->group = -1;
+	l->container = -1;
+	l->nib = NULL;
+}
+
+/* Map a page of ours at VFIO_LINK_NIB_IOVA: 0 or -1 with errno set. */
+static inline int vfio_map_nib(struct vfio_link *l)
+{
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.iova = VFIO_LINK_NIB_IOVA,
+		.size = getpagesize(),
+	};
+	void *page = mmap(NULL, map.size, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (page == MAP_FAILED)
+		return -1;
+	/* Touched, so that pinning finds it present. */
+	memset(page, 0, map.size);
+	l->nib = page;
+	map.vaddr = (unsigned long)page;
+	return ioctl(l->container, VFIO_IOMMU_MAP_DMA, &map);
+}
 
 /*
- * Open the mdev's group in a container of its own, as QEMU does before
- * it hands the group to KVM. Nothing to do for the model. 0 or -errno.
+ * Open the mdev's group in a container of its own and map the NIB page,
+ * as QEMU does before it hands the group to KVM. Nothing to do for the
+ * model. 0 or -errno.
  */
 static inline int vfio_link_open(struct vfio_link *l, const char *uuid)
 {
@@ -168,26 +215,13 @@ static inline int vfio_link_open(struct vfio_link *l, const char *uuid)
 	l->group = open(tpath("/dev/vfio/%s", group), O_RDWR);
 	if (l->group < 0 ||
 	    ioctl(l->group, VFIO_GROUP_SET_CONTAINER, &l->container) ||
-	    ioctl(l->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU)) {
+	    ioctl(l->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) ||
+	    vfio_map_nib(l)) {
 		ret = -errno;
-		if (l->group >= 0)
-			close(l->group);
-		close(l->container);
-		l->group = -1;
-		l->container = -1;
+		vfio_link_close(l);
 		return ret;
 	}
 	return 0;
-}
-
-static inline void vfio_link_close(struct vfio_link *l)
-{
-	if (l->group >= 0)
-		close(l->group);
-	if (l->container >= 0)
-		close(l->container);
-	l->group = -1;
-	l->container = -1;
 }
 
 /* Write @fmt to guests/@guest/@file: 0 or -errno. */
