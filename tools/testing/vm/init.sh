@@ -79,6 +79,13 @@ echo "VAR: tests end"
 cd /
 kmemleak_scan
 
+# The real vfio_ap's own debug feature log (s390dbf), for the bundle.
+if [ -r /sys/kernel/debug/s390dbf/vfio_ap/sprintf ]; then
+	echo "VAR: s390dbf vfio_ap begin"
+	cat /sys/kernel/debug/s390dbf/vfio_ap/sprintf
+	echo "VAR: s390dbf vfio_ap end"
+fi
+
 # lockdep's graph, before unloading forgets the modules' lock classes.
 if [ -r /proc/lockdep ]; then
 	echo "VAR: lockdep begin"
