@@ -4,6 +4,7 @@
  * checks every write gets, and the ap/config commands. Built into the
  * model's simulation module and into the upstream-mode shim module.
  */
+#include <linux/debugfs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -222,17 +223,9 @@ int sim_guest_id_arg(int argc, char **argv, unsigned long *id)
 	return sim_cmd_num(argv[0], SIM_GUEST_MAX, id);
 }
 
-/**
- * sim_vcpus_args() - parse "NR RATE_HZ" or "0" of guests/ID/vcpus
- * @argc: number of words
- * @argv: the words
- * @nr: number of vCPUs, 0 to stop them
- * @rate: intercepts per second per vCPU
- *
- * Return: 0, -EINVAL or -ERANGE.
- */
-int sim_vcpus_args(int argc, char **argv, unsigned long *nr,
-		   unsigned long *rate)
+/* "NR RATE_HZ" or "0" of guests/ID/vcpus. */
+static int sim_vcpus_args(int argc, char **argv, unsigned long *nr,
+			  unsigned long *rate)
 {
 	int ret;
 
@@ -245,46 +238,165 @@ int sim_vcpus_args(int argc, char **argv, unsigned long *nr,
 	return ret ? : sim_cmd_num(argv[1], 100000, rate);
 }
 
-/**
- * sim_show_crycb() - read guests/ID/crycb: the CRYCB bytes in hex
- * @m: the seq_file
- * @format: the CRYCB format
- * @crycb: AP_CRYCB_SIZE bytes
- *
- * Return: 0.
- */
-int sim_show_crycb(struct seq_file *m, unsigned int format, const u8 *crycb)
+/* The guest's CRYCB bytes, read consistently, for @show. */
+static int guest_crycb_do(struct seq_file *m,
+			  void (*show)(struct seq_file *m, unsigned int format,
+				       const u8 *crycb))
+{
+	struct sim_guest_files *f = m->private;
+	u8 *crycb = kmalloc(AP_CRYCB_SIZE, GFP_KERNEL);
+
+	if (!crycb)
+		return -ENOMEM;
+	show(m, f->ops->read_crycb(f->guest, crycb), crycb);
+	kfree(crycb);
+	return 0;
+}
+
+/* guests/ID/crycb: the CRYCB bytes in hex. */
+static void show_crycb(struct seq_file *m, unsigned int format,
+		       const u8 *crycb)
 {
 	seq_printf(m, "format %u\n", format);
 	seq_printf(m, "apcb0 %*phN\n", AP_CRYCB_APCB0_SIZE,
 		   crycb + AP_CRYCB_APCB0);
 	seq_printf(m, "apcb1 %*phN\n", 64, crycb + AP_CRYCB_APCB1);
 	seq_printf(m, "apcb1+ %*phN\n", 64, crycb + AP_CRYCB_APCB1 + 64);
-	return 0;
 }
 
-/**
- * sim_show_apcb() - read guests/ID/apcb: the granted masks as lists
- * @m: the seq_file
- * @format: the CRYCB format
- * @crycb: AP_CRYCB_SIZE bytes
- *
- * Return: 0, or -ENOMEM.
- */
-int sim_show_apcb(struct seq_file *m, unsigned int format, const u8 *crycb)
+/* guests/ID/apcb: the granted masks as lists. */
+static void show_apcb(struct seq_file *m, unsigned int format,
+		      const u8 *crycb)
 {
-	unsigned long *apm = kcalloc(3, BITS_TO_LONGS(AP_MATRIX_BITS) *
-				     sizeof(long), GFP_KERNEL);
-	unsigned long *aqm, *adm;
+	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
+	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
 
-	if (!apm)
-		return -ENOMEM;
-	aqm = apm + BITS_TO_LONGS(AP_MATRIX_BITS);
-	adm = aqm + BITS_TO_LONGS(AP_MATRIX_BITS);
 	ap_matrix_decode_apcb(format, crycb, apm, aqm, adm);
 	seq_printf(m, "apm %*pbl\naqm %*pbl\nadm %*pbl\n",
 		   AP_MATRIX_BITS, apm, AP_MATRIX_BITS, aqm,
 		   AP_MATRIX_BITS, adm);
-	kfree(apm);
+}
+
+static int guest_crycb_show(struct seq_file *m, void *v)
+{
+	return guest_crycb_do(m, show_crycb);
+}
+DEFINE_SHOW_ATTRIBUTE(guest_crycb);
+
+static int guest_apcb_show(struct seq_file *m, void *v)
+{
+	return guest_crycb_do(m, show_apcb);
+}
+DEFINE_SHOW_ATTRIBUTE(guest_apcb);
+
+static int guest_vcpus_fn(void *data, int argc, char **argv)
+{
+	struct sim_guest_files *f = data;
+	unsigned long nr, rate;
+	int ret = sim_vcpus_args(argc, argv, &nr, &rate);
+
+	if (ret)
+		return ret;
+	if (!nr) {
+		f->ops->stop_vcpus(f->guest);
+		return 0;
+	}
+	return f->ops->start_vcpus(f->guest, nr, rate);
+}
+
+static int guest_vcpus_show(struct seq_file *m, void *v)
+{
+	struct sim_guest_files *f = m->private;
+
+	seq_printf(m, "%d %lu\n", f->ops->nr_vcpus(f->guest),
+		   f->ops->intercepts(f->guest));
 	return 0;
+}
+
+SIM_RW_FOPS(guest_vcpus);
+
+static int guest_vfio_add_fn(void *data, int argc, char **argv)
+{
+	struct sim_guest_files *f = data;
+
+	return argc == 1 ? f->ops->vfio(f->guest, true, argv[0]) : -EINVAL;
+}
+
+SIM_WRITE_FOPS(guest_vfio_add);
+
+static int guest_vfio_del_fn(void *data, int argc, char **argv)
+{
+	struct sim_guest_files *f = data;
+
+	return argc == 1 ? f->ops->vfio(f->guest, false, argv[0]) : -EINVAL;
+}
+
+SIM_WRITE_FOPS(guest_vfio_del);
+
+/**
+ * sim_guest_cmd() - the command of a guest's control file
+ * @file: "vcpus", "vfio_add" or "vfio_del"
+ *
+ * For callers without debugfs, such as the KUnit tests.
+ *
+ * Return: what runs a command written to @file, with a struct
+ * sim_guest_files as its data, or NULL for another name.
+ */
+sim_cmd_fn sim_guest_cmd(const char *file)
+{
+	if (!strcmp(file, "vcpus"))
+		return guest_vcpus_fn;
+	if (!strcmp(file, "vfio_add"))
+		return guest_vfio_add_fn;
+	if (!strcmp(file, "vfio_del"))
+		return guest_vfio_del_fn;
+	return NULL;
+}
+
+/**
+ * sim_guest_files_add() - create a guest's directory guests/ID
+ * @parent: guests/
+ * @id: the guest's number
+ * @guest: the simulation's guest
+ * @ops: what the files act on
+ *
+ * Files: crycb and apcb (read), vcpus (read and write), vfio_add and
+ * vfio_del (write).
+ *
+ * Return: the directory's handle, or NULL without memory.
+ */
+struct sim_guest_files *sim_guest_files_add(struct dentry *parent, int id,
+					    void *guest,
+					    const struct sim_guest_ops *ops)
+{
+	struct sim_guest_files *f = kzalloc(sizeof(*f), GFP_KERNEL);
+	char name[8];
+
+	if (!f)
+		return NULL;
+	f->guest = guest;
+	f->ops = ops;
+	snprintf(name, sizeof(name), "%d", id);
+	f->dir = debugfs_create_dir(name, parent);
+	debugfs_create_file("crycb", 0444, f->dir, f, &guest_crycb_fops);
+	debugfs_create_file("apcb", 0444, f->dir, f, &guest_apcb_fops);
+	debugfs_create_file("vcpus", 0644, f->dir, f, &guest_vcpus_fops);
+	debugfs_create_file("vfio_add", 0200, f->dir, f,
+			    &guest_vfio_add_fops);
+	debugfs_create_file("vfio_del", 0200, f->dir, f,
+			    &guest_vfio_del_fops);
+	return f;
+}
+
+/**
+ * sim_guest_files_remove() - remove guests/ID, waiting for its users
+ * @files: the handle, or NULL
+ */
+void sim_guest_files_remove(struct sim_guest_files *files)
+{
+	if (!files)
+		return;
+	debugfs_remove(files->dir);
+	kfree(files);
 }

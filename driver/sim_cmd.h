@@ -11,6 +11,7 @@
 #ifndef _VFIO_AP_REF_SIM_CMD_H_
 #define _VFIO_AP_REF_SIM_CMD_H_
 
+#include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
@@ -95,10 +96,44 @@ int sim_ap_config_show(const struct sim_ap_config_ops *ops,
 int sim_guest_create_args(int argc, char **argv, unsigned long *id,
 			  unsigned long *fmt);
 int sim_guest_id_arg(int argc, char **argv, unsigned long *id);
-int sim_vcpus_args(int argc, char **argv, unsigned long *nr,
-		   unsigned long *rate);
-int sim_show_crycb(struct seq_file *m, unsigned int format,
-		   const u8 *crycb);
-int sim_show_apcb(struct seq_file *m, unsigned int format, const u8 *crycb);
+
+/**
+ * struct sim_guest_ops - what a simulation's guest files act on
+ * @read_crycb: copy the guest's CRYCB, AP_CRYCB_SIZE bytes; return its
+ *	format (crycb, apcb)
+ * @start_vcpus: start @nr vCPU threads at @rate_hz intercepts a second
+ *	(vcpus "NR RATE_HZ")
+ * @stop_vcpus: stop them (vcpus "0")
+ * @nr_vcpus: how many run (reading vcpus)
+ * @intercepts: how many intercepts they handled (reading vcpus)
+ * @vfio: KVM_DEV_VFIO_FILE_ADD (@add) or _DEL of what @arg names: an mdev
+ *	UUID for the model, a group's file descriptor for the KVM shim
+ */
+struct sim_guest_ops {
+	unsigned int (*read_crycb)(void *guest, u8 *crycb);
+	int (*start_vcpus)(void *guest, int nr, unsigned int rate_hz);
+	void (*stop_vcpus)(void *guest);
+	int (*nr_vcpus)(void *guest);
+	unsigned long (*intercepts)(void *guest);
+	int (*vfio)(void *guest, bool add, const char *arg);
+};
+
+/**
+ * struct sim_guest_files - a guest's debugfs directory guests/ID
+ * @dir: the directory
+ * @guest: the simulation's guest
+ * @ops: what the files act on
+ */
+struct sim_guest_files {
+	struct dentry *dir;
+	void *guest;
+	const struct sim_guest_ops *ops;
+};
+
+struct sim_guest_files *sim_guest_files_add(struct dentry *parent, int id,
+					    void *guest,
+					    const struct sim_guest_ops *ops);
+void sim_guest_files_remove(struct sim_guest_files *files);
+sim_cmd_fn sim_guest_cmd(const char *file);
 
 #endif /* _VFIO_AP_REF_SIM_CMD_H_ */

@@ -75,73 +75,48 @@ static int guest_destroy_fn(void *data, int argc, char **argv)
 
 SIM_WRITE_FOPS(guest_destroy);
 
-/* The guest's CRYCB bytes, read consistently, for @show. */
-static int guest_crycb_do(struct seq_file *m,
-			  int (*show)(struct seq_file *m, unsigned int format,
-				      const u8 *crycb))
+static unsigned int guest_read_crycb(void *guest, u8 *crycb)
 {
-	struct kvm_sim *kvm = m->private;
-	u8 *crycb = kmalloc(AP_CRYCB_SIZE, GFP_KERNEL);
-	int ret;
+	struct kvm_sim *kvm = guest;
 
-	if (!crycb)
-		return -ENOMEM;
 	kvm_sim_read_crycb(kvm, crycb);
-	ret = show(m, kvm->arch.crypto.crycbd, crycb);
-	kfree(crycb);
-	return ret;
+	return kvm->arch.crypto.crycbd;
 }
 
-static int guest_crycb_show(struct seq_file *m, void *v)
+static int guest_start_vcpus(void *guest, int nr, unsigned int rate_hz)
 {
-	return guest_crycb_do(m, sim_show_crycb);
+	return kvm_sim_start_vcpus(guest, nr, rate_hz);
 }
-DEFINE_SHOW_ATTRIBUTE(guest_crycb);
 
-static int guest_apcb_show(struct seq_file *m, void *v)
+static void guest_stop_vcpus(void *guest)
 {
-	return guest_crycb_do(m, sim_show_apcb);
+	kvm_sim_stop_vcpus(guest);
 }
-DEFINE_SHOW_ATTRIBUTE(guest_apcb);
 
-static int guest_vcpus_fn(void *data, int argc, char **argv)
+static int guest_nr_vcpus(void *guest)
 {
-	unsigned long nr, rate;
-	int ret = sim_vcpus_args(argc, argv, &nr, &rate);
-
-	if (ret)
-		return ret;
-	if (!nr) {
-		kvm_sim_stop_vcpus(data);
-		return 0;
-	}
-	return kvm_sim_start_vcpus(data, nr, rate);
+	return READ_ONCE(((struct kvm_sim *)guest)->nr_vcpus);
 }
 
-static int guest_vcpus_show(struct seq_file *m, void *v)
+static unsigned long guest_intercepts(void *guest)
 {
-	struct kvm_sim *kvm = m->private;
-
-	seq_printf(m, "%d %lu\n", READ_ONCE(kvm->nr_vcpus),
-		   kvm_sim_intercepts(kvm));
-	return 0;
+	return kvm_sim_intercepts(guest);
 }
 
-SIM_RW_FOPS(guest_vcpus);
-
-static int guest_vfio_add_fn(void *data, int argc, char **argv)
+/* KVM_DEV_VFIO_FILE_ADD/_DEL by the mdev's UUID. */
+static int guest_vfio(void *guest, bool add, const char *uuid)
 {
-	return argc == 1 ? kvm_sim_vfio_add(data, argv[0]) : -EINVAL;
+	return add ? kvm_sim_vfio_add(guest, uuid) : kvm_sim_vfio_del(guest, uuid);
 }
 
-SIM_WRITE_FOPS(guest_vfio_add);
-
-static int guest_vfio_del_fn(void *data, int argc, char **argv)
-{
-	return argc == 1 ? kvm_sim_vfio_del(data, argv[0]) : -EINVAL;
-}
-
-SIM_WRITE_FOPS(guest_vfio_del);
+static const struct sim_guest_ops kvm_sim_guest_ops = {
+	.read_crycb = guest_read_crycb,
+	.start_vcpus = guest_start_vcpus,
+	.stop_vcpus = guest_stop_vcpus,
+	.nr_vcpus = guest_nr_vcpus,
+	.intercepts = guest_intercepts,
+	.vfio = guest_vfio,
+};
 
 /**
  * sim_debugfs_add_guest() - create guests/ID for a new guest
@@ -149,19 +124,9 @@ SIM_WRITE_FOPS(guest_vfio_del);
  */
 void sim_debugfs_add_guest(struct kvm_sim *kvm)
 {
-	char name[8];
-
-	if (!sim_guests)
-		return;
-	snprintf(name, sizeof(name), "%d", kvm->id);
-	kvm->dir = debugfs_create_dir(name, sim_guests);
-	debugfs_create_file("crycb", 0444, kvm->dir, kvm, &guest_crycb_fops);
-	debugfs_create_file("apcb", 0444, kvm->dir, kvm, &guest_apcb_fops);
-	debugfs_create_file("vcpus", 0644, kvm->dir, kvm, &guest_vcpus_fops);
-	debugfs_create_file("vfio_add", 0200, kvm->dir, kvm,
-			    &guest_vfio_add_fops);
-	debugfs_create_file("vfio_del", 0200, kvm->dir, kvm,
-			    &guest_vfio_del_fops);
+	if (sim_guests)
+		kvm->debugfs = sim_guest_files_add(sim_guests, kvm->id, kvm,
+						   &kvm_sim_guest_ops);
 }
 
 /**
@@ -170,8 +135,8 @@ void sim_debugfs_add_guest(struct kvm_sim *kvm)
  */
 void sim_debugfs_remove_guest(struct kvm_sim *kvm)
 {
-	debugfs_remove(kvm->dir);
-	kvm->dir = NULL;
+	sim_guest_files_remove(kvm->debugfs);
+	kvm->debugfs = NULL;
 }
 
 static int vfio_file_open(struct inode *inode, struct file *file)
@@ -241,25 +206,25 @@ ssize_t vfio_ap_sim_ctl(const char *name, void *data, const char *in,
 		{ "ap/config", ap_config_fn },
 		{ "guests/create", guest_create_fn },
 		{ "guests/destroy", guest_destroy_fn },
-		{ "vcpus", guest_vcpus_fn },
-		{ "vfio_add", guest_vfio_add_fn },
-		{ "vfio_del", guest_vfio_del_fn },
 	};
+	struct sim_guest_files guest = { .guest = data,
+					 .ops = &kvm_sim_guest_ops };
+	sim_cmd_fn fn = sim_guest_cmd(name);
 	ssize_t ret;
 	char *buf;
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(files); i++)
+	for (i = 0; i < ARRAY_SIZE(files) && !fn; i++)
 		if (!strcmp(files[i].name, name))
-			break;
-	if (i == ARRAY_SIZE(files))
+			fn = files[i].fn;
+	if (!fn)
 		return -ENOENT;
 	if (!count || count > SIM_CMD_MAX)
 		return -EINVAL;
 	buf = kmemdup_nul(in, count, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = sim_cmd_run(buf, count, files[i].fn, data);
+	ret = sim_cmd_run(buf, count, fn, sim_guest_cmd(name) ? &guest : data);
 	kfree(buf);
 	return ret;
 }

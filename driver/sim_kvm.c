@@ -4,8 +4,6 @@
  * are written with kvm->lock held, and a vCPU's PQAP(AQIC) intercept
  * calls the hook with pqap_hook_rwsem held for reading.
  */
-#include <linux/hrtimer.h>
-#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -128,58 +126,21 @@ int kvm_sim_pqap(struct kvm_sim_vcpu *vcpu, int apqn, bool enable)
 }
 EXPORT_SYMBOL_GPL(kvm_sim_pqap);
 
-static u64 vcpu_rand(struct kvm_sim_vcpu *vcpu)
+/* One period of a vCPU: PQAP(AQIC) on an APQN of the guest's APCB. */
+static void vcpu_intercept(struct sim_vcpu *thread, u64 r)
 {
-	u64 *s = &vcpu->seed;
+	struct kvm_sim_vcpu *vcpu = container_of(thread, struct kvm_sim_vcpu,
+						 thread);
+	u8 *crycb = kmalloc(AP_CRYCB_SIZE, GFP_KERNEL);
+	int apqn = r & 0xffff;
 
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
-/* Pick an APQN from the guest's APCB, as a guest driver would use. */
-static int vcpu_pick_apqn(struct kvm_sim_vcpu *vcpu)
-{
-	struct kvm_sim *kvm = vcpu->kvm;
-	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
-	u64 r = vcpu_rand(vcpu);
-	u8 *crycb;
-	int apqn;
-
-	crycb = kmalloc(AP_CRYCB_SIZE, GFP_KERNEL);
-	if (!crycb)
-		return r & 0xffff;
-	kvm_sim_read_crycb(kvm, crycb);
-	ap_matrix_decode_apcb(kvm->arch.crypto.crycbd, crycb, apm, aqm, adm);
-	kfree(crycb);
-	apqn = ap_matrix_pick_apqn(apm, aqm, r >> 16);
-	return apqn < 0 ? r & 0xffff : apqn;
-}
-
-/* Sleep one period, but wake at once when kthread_stop() is called. */
-static void vcpu_wait(struct kvm_sim_vcpu *vcpu)
-{
-	ktime_t t = ns_to_ktime(NSEC_PER_SEC / vcpu->rate_hz);
-
-	set_current_state(TASK_INTERRUPTIBLE);
-	if (!kthread_should_stop())
-		schedule_hrtimeout_range(&t, 100 * NSEC_PER_USEC,
-					 HRTIMER_MODE_REL);
-	__set_current_state(TASK_RUNNING);
-}
-
-static int vcpu_thread(void *data)
-{
-	struct kvm_sim_vcpu *vcpu = data;
-
-	while (!kthread_should_stop()) {
-		kvm_sim_pqap(vcpu, vcpu_pick_apqn(vcpu), vcpu_rand(vcpu) & 1);
-		vcpu_wait(vcpu);
+	if (crycb) {
+		kvm_sim_read_crycb(vcpu->kvm, crycb);
+		apqn = sim_vcpu_pick_apqn(crycb, vcpu->kvm->arch.crypto.crycbd,
+					  r);
+		kfree(crycb);
 	}
-	return 0;
+	kvm_sim_pqap(vcpu, apqn, r & BIT_ULL(63));
 }
 
 /* Stop and free the running vCPU threads. */
@@ -189,7 +150,7 @@ static void __kvm_sim_stop_vcpus(struct kvm_sim *kvm)
 
 	lockdep_assert_held(&kvm->vcpu_lock);
 	for (i = 0; i < kvm->nr_vcpus; i++)
-		kthread_stop(kvm->vcpus[i].task);
+		sim_vcpu_stop(&kvm->vcpus[i].thread);
 	kfree(kvm->vcpus);
 	kvm->vcpus = NULL;
 	WRITE_ONCE(kvm->nr_vcpus, 0);
@@ -219,16 +180,17 @@ int kvm_sim_start_vcpus(struct kvm_sim *kvm, int nr, unsigned int rate_hz)
 	mutex_lock(&kvm->vcpu_lock);
 	__kvm_sim_stop_vcpus(kvm);
 	for (i = 0; i < nr; i++) {
+		char name[32];
+
 		vcpus[i].kvm = kvm;
 		vcpus[i].id = i;
-		vcpus[i].rate_hz = rate_hz;
-		vcpus[i].seed = 0x9e3779b97f4a7c15ULL * (kvm->id * 64 + i + 1);
-		vcpus[i].task = kthread_run(vcpu_thread, &vcpus[i],
-					    "kvm_sim%d/vcpu%d", kvm->id, i);
-		if (IS_ERR(vcpus[i].task)) {
-			ret = PTR_ERR(vcpus[i].task);
+		snprintf(name, sizeof(name), "kvm_sim%d/vcpu%d", kvm->id, i);
+		ret = sim_vcpu_start(&vcpus[i].thread, vcpu_intercept, rate_hz,
+				     0x9e3779b97f4a7c15ULL * (kvm->id * 64 + i + 1),
+				     name);
+		if (ret) {
 			while (--i >= 0)
-				kthread_stop(vcpus[i].task);
+				sim_vcpu_stop(&vcpus[i].thread);
 			kfree(vcpus);
 			goto out;
 		}

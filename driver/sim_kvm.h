@@ -13,31 +13,28 @@
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include "ap_matrix.h"
+#include "sim_vcpu.h"
 
 struct kvm_sim;
 struct kvm_sim_vcpu;
-struct dentry;
+struct sim_guest_files;
 
 /* Like crypto_hook in asm/kvm_host.h. */
 typedef int (*crypto_hook)(struct kvm_sim_vcpu *vcpu);
 
 /**
- * struct kvm_sim_vcpu - a simulated vCPU thread
+ * struct kvm_sim_vcpu - a simulated vCPU
  * @kvm: the guest
- * @task: the kthread
+ * @thread: its thread, intercepting PQAP(AQIC)
  * @id: vCPU number
- * @rate_hz: PQAP(AQIC) intercepts per second
  * @gprs: general registers 0 (APQN) and 1 (AQIC control / status)
- * @seed: PRNG state choosing APQNs
  * @intercepts: number of PQAP intercepts handled
  */
 struct kvm_sim_vcpu {
 	struct kvm_sim *kvm;
-	struct task_struct *task;
+	struct sim_vcpu thread;
 	int id;
-	unsigned int rate_hz;
 	u64 gprs[2];
-	u64 seed;
 	unsigned long intercepts;
 };
 
@@ -55,7 +52,7 @@ struct kvm_sim_vcpu {
  * @vcpu_lock: serializes starting and stopping the vCPU threads
  * @vcpus: the vCPU threads, under @vcpu_lock
  * @nr_vcpus: number of vCPU threads, under @vcpu_lock
- * @dir: debugfs directory
+ * @debugfs: its debugfs directory, the control layer's
  */
 struct kvm_sim {
 	struct mutex lock;		/* kvm->lock */
@@ -76,7 +73,7 @@ struct kvm_sim {
 	struct mutex vcpu_lock;		/* @vcpus, @nr_vcpus */
 	struct kvm_sim_vcpu *vcpus;
 	int nr_vcpus;
-	struct dentry *dir;
+	struct sim_guest_files *debugfs;
 };
 
 void kvm_sim_get(struct kvm_sim *kvm);

@@ -13,7 +13,6 @@
  * vfio_file_set_kvm() takes its own locks inside.
  */
 #include <linux/file.h>
-#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vfio.h>
@@ -21,6 +20,7 @@
 
 #include "ap_matrix.h"
 #include "kvm_shim.h"
+#include "sim_vcpu.h"
 
 /* A NIB page the vCPUs point AQIC at: guest frame 0x10, IOVA 0x10000. */
 #define KVM_SHIM_NIB		0x10000UL
@@ -30,20 +30,16 @@
 #define KVM_SHIM_NISC		4
 
 /**
- * struct kvm_shim_vcpu - a vCPU thread
+ * struct kvm_shim_vcpu - a vCPU
  * @vcpu: the real struct kvm_vcpu, with its kvm_run and SIE block
  * @g: the guest
- * @task: the kthread
- * @rate_hz: PQAP(AQIC) intercepts per second
- * @seed: random state choosing the APQN and the function
+ * @thread: its thread, intercepting PQAP(AQIC)
  * @intercepts: intercepts handled
  */
 struct kvm_shim_vcpu {
 	struct kvm_vcpu vcpu;
 	struct kvm_shim_guest *g;
-	struct task_struct *task;
-	unsigned int rate_hz;
-	u64 seed;
+	struct sim_vcpu thread;
 	unsigned long intercepts;
 };
 
@@ -472,35 +468,6 @@ void kvm_shim_read_crycb(struct kvm_shim_guest *g, u8 *out)
 	spin_unlock(&vm->crycb_lock);
 }
 
-static u64 vcpu_rand(struct kvm_shim_vcpu *v)
-{
-	u64 *s = &v->seed;
-
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
-/* An APQN of the guest's APCB, as a guest driver would use. */
-static int vcpu_pick_apqn(struct kvm_shim_vcpu *v, u64 r)
-{
-	DECLARE_BITMAP(apm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(aqm, AP_MATRIX_BITS);
-	DECLARE_BITMAP(adm, AP_MATRIX_BITS);
-	u8 *crycb = kmalloc(AP_CRYCB_SIZE, GFP_KERNEL);
-	int apqn;
-
-	if (!crycb)
-		return r & 0xffff;
-	kvm_shim_read_crycb(v->g, crycb);
-	ap_matrix_decode_apcb(v->g->kvm->arch.crypto.crycbd & CRYCB_FORMAT_MASK,
-			      crycb, apm, aqm, adm);
-	kfree(crycb);
-	apqn = ap_matrix_pick_apqn(apm, aqm, r >> 16);
-	return apqn < 0 ? r & 0xffff : apqn;
-}
-
 /*
  * handle_pqap() of arch/s390/kvm/priv.c for PQAP(AQIC): the hook is
  * called with pqap_hook_rwsem held for reading.
@@ -524,29 +491,21 @@ static void vcpu_pqap(struct kvm_shim_vcpu *v, int apqn, bool enable)
 	v->intercepts++;
 }
 
-/* Sleep one period, but wake at once when kthread_stop() is called. */
-static void vcpu_wait(struct kvm_shim_vcpu *v)
+/* One period of a vCPU: PQAP(AQIC) on an APQN of the guest's APCB. */
+static void vcpu_intercept(struct sim_vcpu *thread, u64 r)
 {
-	ktime_t t = ns_to_ktime(NSEC_PER_SEC / v->rate_hz);
+	struct kvm_shim_vcpu *v = container_of(thread, struct kvm_shim_vcpu,
+					       thread);
+	u8 *crycb = kmalloc(AP_CRYCB_SIZE, GFP_KERNEL);
+	int apqn = r & 0xffff;
 
-	set_current_state(TASK_INTERRUPTIBLE);
-	if (!kthread_should_stop())
-		schedule_hrtimeout_range(&t, 100 * NSEC_PER_USEC,
-					 HRTIMER_MODE_REL);
-	__set_current_state(TASK_RUNNING);
-}
-
-static int vcpu_thread(void *data)
-{
-	struct kvm_shim_vcpu *v = data;
-	u64 r;
-
-	while (!kthread_should_stop()) {
-		r = vcpu_rand(v);
-		vcpu_pqap(v, vcpu_pick_apqn(v, r), r & BIT(63));
-		vcpu_wait(v);
+	if (crycb) {
+		kvm_shim_read_crycb(v->g, crycb);
+		apqn = sim_vcpu_pick_apqn(crycb, v->g->kvm->arch.crypto.crycbd &
+					  CRYCB_FORMAT_MASK, r);
+		kfree(crycb);
 	}
-	return 0;
+	vcpu_pqap(v, apqn, r & BIT_ULL(63));
 }
 
 static void vcpu_free(struct kvm_shim_vcpu *v)
@@ -561,7 +520,7 @@ static void __kvm_shim_stop_vcpus(struct kvm_shim_guest *g)
 
 	lockdep_assert_held(&g->vcpu_lock);
 	for (i = 0; i < g->nr_vcpus; i++) {
-		kthread_stop(g->vcpus[i].task);
+		sim_vcpu_stop(&g->vcpus[i].thread);
 		vcpu_free(&g->vcpus[i]);
 	}
 	kfree(g->vcpus);
@@ -583,9 +542,10 @@ void kvm_shim_stop_vcpus(struct kvm_shim_guest *g)
 static int vcpu_init(struct kvm_shim_guest *g, struct kvm_shim_vcpu *v,
 		     int i, unsigned int rate_hz)
 {
+	char name[32];
+	int ret;
+
 	v->g = g;
-	v->rate_hz = rate_hz;
-	v->seed = 0x9e3779b97f4a7c15ULL * (g->id * 64 + i + 1);
 	v->vcpu.kvm = g->kvm;
 	v->vcpu.vcpu_id = i;
 	v->vcpu.run = (void *)get_zeroed_page(GFP_KERNEL);
@@ -596,12 +556,12 @@ static int vcpu_init(struct kvm_shim_guest *g, struct kvm_shim_vcpu *v,
 	}
 	/* Interruption support for AP: the AQIC hook's precondition. */
 	v->vcpu.arch.sie_block->eca = ECA_APIE | ECA_AIV;
-	v->task = kthread_run(vcpu_thread, v, "kvm_shim%d/vcpu%d", g->id, i);
-	if (IS_ERR(v->task)) {
+	snprintf(name, sizeof(name), "kvm_shim%d/vcpu%d", g->id, i);
+	ret = sim_vcpu_start(&v->thread, vcpu_intercept, rate_hz,
+			     0x9e3779b97f4a7c15ULL * (g->id * 64 + i + 1), name);
+	if (ret)
 		vcpu_free(v);
-		return PTR_ERR(v->task);
-	}
-	return 0;
+	return ret;
 }
 
 /**
@@ -631,7 +591,7 @@ int kvm_shim_start_vcpus(struct kvm_shim_guest *g, int nr,
 		ret = vcpu_init(g, &vcpus[i], i, rate_hz);
 		if (ret) {
 			while (--i >= 0) {
-				kthread_stop(vcpus[i].task);
+				sim_vcpu_stop(&vcpus[i].thread);
 				vcpu_free(&vcpus[i]);
 			}
 			kfree(vcpus);

@@ -13,7 +13,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 
-struct dentry;
+struct sim_guest_files;
 struct kvm_shim_vcpu;
 
 /**
@@ -27,7 +27,7 @@ struct kvm_shim_vcpu;
  * @vcpu_lock: serializes starting and stopping the vCPU threads
  * @vcpus: the vCPU threads, under @vcpu_lock
  * @nr_vcpus: their number, under @vcpu_lock
- * @dir: the guest's debugfs directory, the control layer's
+ * @debugfs: the guest's debugfs directory, the control layer's
  */
 struct kvm_shim_guest {
 	struct kvm *kvm;
@@ -38,7 +38,7 @@ struct kvm_shim_guest {
 	struct mutex vcpu_lock;		/* @vcpus, @nr_vcpus */
 	struct kvm_shim_vcpu *vcpus;
 	int nr_vcpus;
-	struct dentry *dir;
+	struct sim_guest_files *debugfs;
 };
 
 struct kvm_shim_guest *kvm_shim_create(int id, unsigned int format);

@@ -69,103 +69,53 @@ static int ap_config_show(struct seq_file *m, void *v)
 
 SIM_RW_FOPS(ap_config);
 
-static int guest_crycb_do(struct seq_file *m,
-			  int (*show)(struct seq_file *m, unsigned int format,
-				      const u8 *crycb))
+static unsigned int guest_read_crycb(void *guest, u8 *crycb)
 {
-	struct kvm_shim_guest *g = m->private;
-	u8 *crycb = kmalloc(AP_CRYCB_SIZE, GFP_KERNEL);
-	int ret;
+	struct kvm_shim_guest *g = guest;
 
-	if (!crycb)
-		return -ENOMEM;
 	kvm_shim_read_crycb(g, crycb);
-	ret = show(m, g->kvm->arch.crypto.crycbd & CRYCB_FORMAT_MASK, crycb);
-	kfree(crycb);
-	return ret;
+	return g->kvm->arch.crypto.crycbd & CRYCB_FORMAT_MASK;
 }
 
-static int guest_crycb_show(struct seq_file *m, void *v)
+static int guest_start_vcpus(void *guest, int nr, unsigned int rate_hz)
 {
-	return guest_crycb_do(m, sim_show_crycb);
+	return kvm_shim_start_vcpus(guest, nr, rate_hz);
 }
-DEFINE_SHOW_ATTRIBUTE(guest_crycb);
 
-static int guest_apcb_show(struct seq_file *m, void *v)
+static void guest_stop_vcpus(void *guest)
 {
-	return guest_crycb_do(m, sim_show_apcb);
+	kvm_shim_stop_vcpus(guest);
 }
-DEFINE_SHOW_ATTRIBUTE(guest_apcb);
 
-static int guest_vcpus_fn(void *data, int argc, char **argv)
+static int guest_nr_vcpus(void *guest)
 {
-	unsigned long nr, rate;
-	int ret = sim_vcpus_args(argc, argv, &nr, &rate);
+	return READ_ONCE(((struct kvm_shim_guest *)guest)->nr_vcpus);
+}
+
+static unsigned long guest_intercepts(void *guest)
+{
+	return kvm_shim_intercepts(guest);
+}
+
+/* KVM_DEV_VFIO_FILE_ADD/_DEL by the group's file descriptor. */
+static int guest_vfio(void *guest, bool add, const char *arg)
+{
+	unsigned long fd;
+	int ret = sim_cmd_num(arg, INT_MAX, &fd);
 
 	if (ret)
 		return ret;
-	if (!nr) {
-		kvm_shim_stop_vcpus(data);
-		return 0;
-	}
-	return kvm_shim_start_vcpus(data, nr, rate);
+	return add ? kvm_shim_file_add(guest, fd) : kvm_shim_file_del(guest, fd);
 }
 
-static int guest_vcpus_show(struct seq_file *m, void *v)
-{
-	struct kvm_shim_guest *g = m->private;
-
-	seq_printf(m, "%d %lu\n", READ_ONCE(g->nr_vcpus),
-		   kvm_shim_intercepts(g));
-	return 0;
-}
-
-SIM_RW_FOPS(guest_vcpus);
-
-static int fd_arg(int argc, char **argv, int *fd)
-{
-	unsigned long v;
-	int ret;
-
-	if (argc != 1)
-		return -EINVAL;
-	ret = sim_cmd_num(argv[0], INT_MAX, &v);
-	*fd = v;
-	return ret;
-}
-
-static int guest_vfio_add_fn(void *data, int argc, char **argv)
-{
-	int fd, ret = fd_arg(argc, argv, &fd);
-
-	return ret ? ret : kvm_shim_file_add(data, fd);
-}
-
-SIM_WRITE_FOPS(guest_vfio_add);
-
-static int guest_vfio_del_fn(void *data, int argc, char **argv)
-{
-	int fd, ret = fd_arg(argc, argv, &fd);
-
-	return ret ? ret : kvm_shim_file_del(data, fd);
-}
-
-SIM_WRITE_FOPS(guest_vfio_del);
-
-static void guest_add_files(struct kvm_shim_guest *g)
-{
-	char name[8];
-
-	snprintf(name, sizeof(name), "%d", g->id);
-	g->dir = debugfs_create_dir(name, shim_guests);
-	debugfs_create_file("crycb", 0444, g->dir, g, &guest_crycb_fops);
-	debugfs_create_file("apcb", 0444, g->dir, g, &guest_apcb_fops);
-	debugfs_create_file("vcpus", 0644, g->dir, g, &guest_vcpus_fops);
-	debugfs_create_file("vfio_add", 0200, g->dir, g,
-			    &guest_vfio_add_fops);
-	debugfs_create_file("vfio_del", 0200, g->dir, g,
-			    &guest_vfio_del_fops);
-}
+static const struct sim_guest_ops kvm_shim_guest_ops = {
+	.read_crycb = guest_read_crycb,
+	.start_vcpus = guest_start_vcpus,
+	.stop_vcpus = guest_stop_vcpus,
+	.nr_vcpus = guest_nr_vcpus,
+	.intercepts = guest_intercepts,
+	.vfio = guest_vfio,
+};
 
 static int guest_create_fn(void *data, int argc, char **argv)
 {
@@ -178,7 +128,8 @@ static int guest_create_fn(void *data, int argc, char **argv)
 	mutex_lock(&shim_guests_lock);
 	g = kvm_shim_create(id, fmt);
 	if (!IS_ERR(g))
-		guest_add_files(g);
+		g->debugfs = sim_guest_files_add(shim_guests, g->id, g,
+						 &kvm_shim_guest_ops);
 	mutex_unlock(&shim_guests_lock);
 	return PTR_ERR_OR_ZERO(g);
 }
@@ -189,7 +140,7 @@ SIM_WRITE_FOPS(guest_create);
 static void guest_destroy(struct kvm_shim_guest *g)
 {
 	lockdep_assert_held(&shim_guests_lock);
-	debugfs_remove(g->dir);
+	sim_guest_files_remove(g->debugfs);
 	kvm_shim_destroy(g);
 }
 
