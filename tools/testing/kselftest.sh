@@ -26,6 +26,11 @@ case "$DRIVER" in
 model|upstream) ;;
 *) DIE_RC=2 die "DRIVER=$DRIVER: must be model or upstream" ;;
 esac
+# Fail fast, before any build, on a tree upstream mode cannot use.
+if [ "$DRIVER" = upstream ]; then
+	tree=$(base_tree) || exit 3
+	(upstream_tree "$tree") || exit 3
+fi
 STRESS_SECONDS=${STRESS_SECONDS:-20}
 STRESS_THREADS=${STRESS_THREADS:-4}
 SEED=${SEED:-$(date +%s)}

@@ -56,3 +56,16 @@ tree_version() {
 	awk -F' *= *' '$1 == "VERSION" { v = $2 } $1 == "PATCHLEVEL" { p = $2 }
 		$1 == "SUBLEVEL" { s = $2; print v "." p "." s; exit }' "$1/Makefile"
 }
+
+# upstream_tree TREE: check that TREE holds a vfio_ap of a series the
+# upstream-mode shims know (6.1, 6.12), or die (exit 3) saying why.
+upstream_tree() {
+	local ver
+	[ -f "$1/drivers/s390/crypto/vfio_ap_ops.c" ] ||
+		die "$1 has no drivers/s390/crypto/vfio_ap_ops.c: not a tree with vfio_ap"
+	ver=$(tree_version "$1")
+	case "${ver%.*}" in
+	6.1|6.12) ;;
+	*) die "Linux $ver ($1) is not a version the vfio_ap shims know (6.1, 6.12)" ;;
+	esac
+}

@@ -24,13 +24,7 @@ set -euo pipefail
 
 kbuild=$1
 tree=$(base_tree)
-[ -f "$tree/drivers/s390/crypto/vfio_ap_ops.c" ] ||
-	die "$tree has no drivers/s390/crypto/vfio_ap_ops.c: not a tree with vfio_ap"
-ver=$(tree_version "$tree")
-case "${ver%.*}" in
-6.1|6.12) ;;
-*) die "Linux $ver ($tree) is not a version the vfio_ap shims know (6.1, 6.12)" ;;
-esac
+upstream_tree "$tree"
 
 real=(drivers/s390/crypto/ap_bus.c drivers/s390/crypto/ap_card.c
       drivers/s390/crypto/ap_queue.c drivers/s390/crypto/vfio_ap_drv.c
