@@ -164,6 +164,20 @@ def lockdep_edges(lines):
     return edges
 
 
+# What the kernel prints when lockdep stops recording: after a lockdep
+# report of its own, or when a report (KASAN, BUG) taints the kernel.
+LOCKDEP_OFF = re.compile(r'Disabling lock debugging due to kernel taint|'
+                         r'turning off the locking correctness validator')
+
+
+def lockdep_off(lines):
+    """The 1-based console line where lockdep stopped recording, or None."""
+    for i, line in enumerate(lines):
+        if LOCKDEP_OFF.search(line):
+            return i + 1
+    return None
+
+
 def load_lock_order(path):
     """The hierarchy ("class" lines, highest first) and the documented
     edges ("edge A -> B") of a lock-order file."""
@@ -352,6 +366,10 @@ def main():
             rows.append('  %s %s -> %s' % ('seen   ' if e in seen else 'missing', e[0], e[1]))
         for e in bad:
             rows.append('  FORBIDDEN %s -> %s' % e)
+        off = lockdep_off(lines)
+        if off:
+            rows.append('  lockdep stopped recording at console line %d: lock edges '
+                        'taken after it are not in this graph' % off)
     if det:
         rows.append('first detection: %s: %s%s%s' % (
             det['detector'], det['title'],
@@ -362,7 +380,8 @@ def main():
         rows.append('stopped by the host after the first detection')
     rows.append('wall time: %.1f s' % args.wall)
     rows.append('verdict: %s (exit %d)' % (verdict, code))
-    rows.append('vm: %d passed, %d failed, %d skipped' % (npass, nfail + len(real), nskip))
+    rows.append('vm: %d passed, %d failed, %d skipped' %
+                (npass, nfail + len(real) + len(stale), nskip))
     summary = '\n'.join(rows) + '\n'
     with open(os.path.join(args.results, 'summary.txt'), 'w', encoding='utf-8') as f:
         f.write(summary)
