@@ -50,6 +50,15 @@ step "kunit um 6.1" env ARCH=um KVER=6.1 "$PROJ/tools/testing/kunit.sh"
 step "kselftest s390 VM + replay" env STRESS_SECONDS="${STRESS_SECONDS:-10}" \
 	STRESS_THREADS="${STRESS_THREADS:-2}" RUNS=1 BUG=all \
 	"$PROJ/tools/testing/replay/replay.sh"
+# Upstream mode: the real vfio_ap of each Debian tree under the same
+# suite; known findings (tools/testing/findings/) do not fail it.
+for v in 6.12 6.1; do
+	step "kselftest upstream $v" env DRIVER=upstream KVER=$v KDIR= \
+		STRESS_SECONDS="${STRESS_SECONDS:-10}" \
+		STRESS_THREADS="${STRESS_THREADS:-2}" SEED="${SEED:-1000}" \
+		"$PROJ/tools/testing/kselftest.sh"
+done
+step "upstream sources" "$PROJ/tools/testing/vm/check-sources.sh"
 step "ci/gate samples" "$PROJ/ci/samples/run.sh"
 
 [ ${#failed_steps[@]} = 0 ] || echo "failed steps: ${failed_steps[*]}"
