@@ -48,11 +48,15 @@ AT_FUNC = re.compile(r'at: ([A-Za-z_][\w.]*)\+0x')
 
 
 def first_frame(lines, start, limit=60):
-    """The first interesting function in the stack after line @start."""
+    """The first interesting function in the stack after line @start.
+
+    A function is matched against BORING without the suffix the compiler
+    gives its clones (.constprop.0, .isra.0, .part.0, .cold): 6.1 names
+    slab_post_alloc_hook.constprop.0 first in kmemleak's backtraces."""
     for line in lines[start:start + limit]:
         for m in FRAME.finditer(line):
             fn = m.group(1)
-            if not BORING.match(fn):
+            if not BORING.match(fn.split('.')[0]):
                 return fn
     return None
 
