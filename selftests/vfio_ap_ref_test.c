@@ -534,6 +534,49 @@ TEST_F(var, guest_apcb_follows_changes)
 	EXPECT_EQ(0, access(p, R_OK));
 }
 
+/* Intercepts the guest's vCPUs handled so far, from "NR INTERCEPTS". */
+static long vcpu_intercepts(int guest)
+{
+	char p[256], buf[64];
+	long nr, n;
+
+	guest_path(p, guest, "vcpus");
+	if (var_read(p, buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%ld %ld", &nr, &n) != 2)
+		return -1;
+	return n;
+}
+
+/*
+ * The host drops a domain the guest has, and the guest's vCPUs keep
+ * intercepting PQAP(AQIC) on its queue until the AP bus scans: the
+ * intercepts are answered, and the scan takes the domain from the guest.
+ */
+TEST_F(var, aqic_while_host_config_changes)
+{
+	struct apcb a;
+	char p[256];
+	int i;
+
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	self->vfio_fd = attach(&self->link[0], UUID_A);
+	ASSERT_LE(0, self->vfio_fd);
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("4", a.aqm);
+	ASSERT_EQ(0, host_cmd("-d 4"));
+	guest_path(p, GUEST, "vcpus");
+	ASSERT_EQ(0, var_write(p, "2 1000"));
+	/* Every intercept is for 01.0004, the guest's only queue. */
+	for (i = 0; i < 100 && vcpu_intercepts(GUEST) < 20; i++)
+		usleep(100000);
+	EXPECT_LE(20, vcpu_intercepts(GUEST));
+	ASSERT_EQ(0, var_write(p, "0"));
+	ASSERT_EQ(0, host_cmd("scan"));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("", a.aqm);
+}
+
 TEST_F(var, reset_failure_keeps_adapter_out)
 {
 	struct apcb a;
