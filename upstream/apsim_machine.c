@@ -140,6 +140,18 @@ int apsim_pqap(unsigned long gr0, unsigned long *gr1, unsigned long *gr2)
 }
 EXPORT_SYMBOL_GPL(apsim_pqap);
 
+/* A message instruction's status word: @rc if the queue exists. */
+static unsigned long message_status(unsigned long gr0, unsigned int rc)
+{
+	unsigned long flags, st;
+
+	spin_lock_irqsave(&apsim_lock, flags);
+	st = status(queue_exists(gr0 & APSIM_GR0_APQN) ? rc :
+		    APSIM_RC_Q_NOT_AVAIL, false);
+	spin_unlock_irqrestore(&apsim_lock, flags);
+	return st;
+}
+
 /**
  * apsim_nqap() - enqueue a message: accepted, and never answered
  * @gr0: general register 0 with the APQN
@@ -148,13 +160,7 @@ EXPORT_SYMBOL_GPL(apsim_pqap);
  */
 unsigned long apsim_nqap(unsigned long gr0)
 {
-	unsigned long flags, st;
-
-	spin_lock_irqsave(&apsim_lock, flags);
-	st = queue_exists(gr0 & APSIM_GR0_APQN) ?
-		status(APSIM_RC_NORMAL, false) : status(APSIM_RC_Q_NOT_AVAIL, false);
-	spin_unlock_irqrestore(&apsim_lock, flags);
-	return st & ~APSIM_ST_QUEUE_EMPTY;
+	return message_status(gr0, APSIM_RC_NORMAL) & ~APSIM_ST_QUEUE_EMPTY;
 }
 EXPORT_SYMBOL_GPL(apsim_nqap);
 
@@ -166,13 +172,7 @@ EXPORT_SYMBOL_GPL(apsim_nqap);
  */
 unsigned long apsim_dqap(unsigned long gr0)
 {
-	unsigned long flags, st;
-
-	spin_lock_irqsave(&apsim_lock, flags);
-	st = queue_exists(gr0 & APSIM_GR0_APQN) ?
-		status(APSIM_RC_NO_PENDING, false) : status(APSIM_RC_Q_NOT_AVAIL, false);
-	spin_unlock_irqrestore(&apsim_lock, flags);
-	return st | APSIM_ST_QUEUE_EMPTY;
+	return message_status(gr0, APSIM_RC_NO_PENDING) | APSIM_ST_QUEUE_EMPTY;
 }
 EXPORT_SYMBOL_GPL(apsim_dqap);
 
