@@ -28,6 +28,8 @@ run, so the file cannot rot.
 
 import re
 
+import datafile
+
 FIELDS = 5
 
 
@@ -57,19 +59,15 @@ def load(path):
     """The entries of a findings file; a missing file has none."""
     entries = []
     try:
-        f = open(path, encoding='utf-8')
+        rows = datafile.lines(path)
     except FileNotFoundError:
         return entries
-    with f:
-        for n, raw in enumerate(f, 1):
-            line = raw.strip()
-            if not line or line.startswith('#'):
-                continue
-            parts = [p.strip() for p in line.split(' | ')]
-            if len(parts) != FIELDS or not all(parts):
-                raise ValueError('%s:%d: want %d fields separated by " | "' %
-                                 (path, n, FIELDS))
-            entries.append(Finding(*parts, where='%s:%d' % (path, n)))
+    for n, line in rows:
+        parts = [p.strip() for p in line.split(' | ')]
+        if len(parts) != FIELDS or not all(parts):
+            raise ValueError('%s:%d: want %d fields separated by " | "' %
+                             (path, n, FIELDS))
+        entries.append(Finding(*parts, where='%s:%d' % (path, n)))
     return entries
 
 

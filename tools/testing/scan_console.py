@@ -24,6 +24,8 @@ import json
 import re
 import sys
 
+import datafile
+
 # Frames that say nothing about where a report comes from.
 BORING = re.compile(
     r'^(dump_stack\w*|show_stack|__warn\w*|warn_slowpath\w*|report_bug|'
@@ -204,15 +206,11 @@ def scan(text):
 
 def load_allowlist(path):
     entries = []
-    with open(path, encoding='utf-8') as f:
-        for n, raw in enumerate(f, 1):
-            line = raw.strip()
-            if not line or line.startswith('#'):
-                continue
-            pattern, sep, reason = line.partition('  # ')
-            if not sep or not reason.strip():
-                raise ValueError('%s:%d: allowlist entry without a reason' % (path, n))
-            entries.append((re.compile(pattern.strip()), reason.strip()))
+    for n, line in datafile.lines(path):
+        pattern, sep, reason = line.partition('  # ')
+        if not sep or not reason.strip():
+            raise ValueError('%s:%d: allowlist entry without a reason' % (path, n))
+        entries.append((re.compile(pattern.strip()), reason.strip()))
     return entries
 
 

@@ -32,6 +32,7 @@ import sys
 from xml.sax.saxutils import escape, quoteattr
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import datafile  # noqa: E402
 import findings  # noqa: E402
 import scan_console  # noqa: E402
 
@@ -182,18 +183,14 @@ def load_lock_order(path):
     """The hierarchy ("class" lines, highest first) and the documented
     edges ("edge A -> B") of a lock-order file."""
     hierarchy, documented = [], []
-    with open(path, encoding='utf-8') as f:
-        for n, line in enumerate(f, 1):
-            line = line.strip()
-            if not line or line.startswith('#'):
-                continue
-            kind, _, rest = line.partition(' ')
-            if kind == 'class':
-                hierarchy.append(rest.strip())
-            elif kind == 'edge' and ' -> ' in rest:
-                documented.append(tuple(x.strip() for x in rest.split(' -> ', 1)))
-            else:
-                raise ValueError('%s:%d: not a class or edge line' % (path, n))
+    for n, line in datafile.lines(path):
+        kind, _, rest = line.partition(' ')
+        if kind == 'class':
+            hierarchy.append(rest.strip())
+        elif kind == 'edge' and ' -> ' in rest:
+            documented.append(tuple(x.strip() for x in rest.split(' -> ', 1)))
+        else:
+            raise ValueError('%s:%d: not a class or edge line' % (path, n))
     for e in documented:
         if e[0] not in hierarchy or e[1] not in hierarchy or \
            hierarchy.index(e[0]) >= hierarchy.index(e[1]):
