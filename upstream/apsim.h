@@ -54,7 +54,6 @@ enum apsim_pqap_fc {
 #define APSIM_RC_DECONFIGURED	0x03
 #define APSIM_RC_CHECKSTOPPED	0x04
 #define APSIM_RC_NO_PENDING	0x10
-#define APSIM_RC_INVALID_ADDR	0x06
 #define APSIM_RC_NOT_INSTALLED	0x16
 
 /* AQIC: GR1 bit 16 is the interruption request (IR) bit. */
