@@ -10,6 +10,7 @@
 
 #include "../kselftest_harness.h"
 #include "vfio_ap_ref.h"
+#include "vfio_ap_resume.h"
 
 #define GUEST	42
 
@@ -35,8 +36,11 @@ FIXTURE_SETUP(var)
 	static const char * const setup[] = {
 		"+a 1", "+a 2", "+a 3", "+d 4", "+d 5", "+c 6", "scan",
 	};
+	char name[128];
 	unsigned int i;
 
+	snprintf(name, sizeof(name), "var.%s", _metadata->name);
+	VAR_TEST_BEGIN(name);
 	self->vfio_fd = -1;
 	self->link[0] = (struct vfio_link)VFIO_LINK_INIT;
 	self->link[1] = (struct vfio_link)VFIO_LINK_INIT;

@@ -29,6 +29,7 @@
 
 #include "../kselftest_harness.h"
 #include "vfio_ap_ref.h"
+#include "vfio_ap_resume.h"
 
 #define NR_MDEVS	3	/* mdevs 0..2 fixed, guests 100..102 */
 #define NR_IDS		6	/* adapters, domains and cdoms 0..5 */
@@ -396,26 +397,31 @@ FIXTURE(stress) {
 };
 
 FIXTURE_VARIANT(stress) {
+	const char *name;	/* the variant's name again, for VAR_TEST_BEGIN() */
 	unsigned int actors;	/* bitmask of enum actor */
 };
 
 #define BIT(a) (1u << (a))
 
 FIXTURE_VARIANT_ADD(stress, assign_only) {
+	.name = "assign_only",
 	.actors = BIT(A_ASSIGN) | BIT(A_READ),
 };
 
 FIXTURE_VARIANT_ADD(stress, kvm_hotplug) {
+	.name = "kvm_hotplug",
 	.actors = BIT(A_ASSIGN) | BIT(A_ATTACH) | BIT(A_DESTROY) | BIT(A_VCPU) |
 		  BIT(A_READ),
 };
 
 FIXTURE_VARIANT_ADD(stress, host_bus) {
+	.name = "host_bus",
 	.actors = BIT(A_ASSIGN) | BIT(A_HOST) | BIT(A_MASK) | BIT(A_BIND) |
 		  BIT(A_ATTACH) | BIT(A_READ),
 };
 
 FIXTURE_VARIANT_ADD(stress, everything) {
+	.name = "everything",
 	.actors = (1u << NR_ACTORS) - 1,
 };
 
@@ -429,9 +435,12 @@ static __u64 env_u64(const char *name, __u64 def)
 FIXTURE_SETUP(stress)
 {
 	struct stress *st = &self->st;
-	char cmd[32];
+	char cmd[32], name[128];
 	int m, i;
 
+	snprintf(name, sizeof(name), "stress.%s.%s", variant->name,
+		 _metadata->name);
+	VAR_TEST_BEGIN(name);
 	memset(st, 0, sizeof(*st));
 	st->seed = env_u64("VAR_SEED", 1);
 	st->seconds = env_u64("VAR_STRESS_SECONDS", 10);

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Resumed boots: skip the tests an earlier boot of the same run has
+ * already given a result, and mark in the kernel log where each begins.
+ *
+ * A known finding that panics the VM (a real deadlock's hung-task report)
+ * leaves the tests after it unrun, and one that turns lockdep off (a KASAN
+ * or lockdep report) leaves them running without lock checking. The
+ * runner then boots again and puts the tests that have their result on
+ * the kernel command line (var.ran=NAME,NAME,...; init.sh exports it as
+ * VAR_RAN), with their TAP names: "var.queue_status",
+ * "stress.kvm_hotplug.run". Those tests SKIP, and say why. So that a boot
+ * does not spend its time on results a later boot replaces, the tests
+ * after lockdep stopped recording SKIP too, as deferred, when the runner
+ * says another boot may follow (var.defer=1).
+ *
+ * The kselftest harness of 6.1 has no test filter (6.12's -T and -V are
+ * not in it), and run_kselftest.sh passes no arguments to a test, so the
+ * tests filter themselves, from their FIXTURE_SETUP.
+ *
+ * To tell which test was running when lockdep stopped recording or the
+ * VM stopped, each test also writes "vfio_ap_ref selftest: begin NAME"
+ * to the kernel log: the runner's pipes deliver a test's TAP lines to the
+ * console when the test has ended, after the kernel's messages about it.
+ */
+#ifndef _VFIO_AP_RESUME_SELFTEST_H_
+#define _VFIO_AP_RESUME_SELFTEST_H_
+
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Whether VAR_RAN lists @test, a test's TAP name. */
+static inline bool var_already_ran(const char *test)
+{
+	const char *list = getenv("VAR_RAN");
+	size_t len = strlen(test);
+
+	while (list && *list) {
+		if (!strncmp(list, test, len) &&
+		    (list[len] == ',' || list[len] == '\0'))
+			return true;
+		list = strchr(list, ',');
+		if (list)
+			list++;
+	}
+	return false;
+}
+
+/*
+ * Say in the kernel log that @test begins, or is deferred: "vfio_ap_ref
+ * selftest: @what @test" (best effort: no /dev/kmsg, no line).
+ */
+static inline void var_kmsg(const char *what, const char *test)
+{
+	char line[160];
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd < 0)
+		return;
+	snprintf(line, sizeof(line), "<6>vfio_ap_ref selftest: %s %s\n", what,
+		 test);
+	if (write(fd, line, strlen(line)) < 0)
+		perror("/dev/kmsg");
+	close(fd);
+}
+
+/*
+ * Whether lockdep has stopped recording (/proc/lockdep_stats says
+ * "debug_locks: 0"): after a lockdep report, or one that tainted the
+ * kernel. False on a kernel without lockdep.
+ */
+static inline bool var_lockdep_off(void)
+{
+	char buf[4096], *p;
+	int fd = open("/proc/lockdep_stats", O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strstr(buf, "debug_locks:");
+	return p && strtol(p + strlen("debug_locks:"), NULL, 10) == 0;
+}
+
+/*
+ * Begin @test from its FIXTURE_SETUP: SKIP it when an earlier boot ran it,
+ * or when lockdep is off and the runner will boot again (VAR_DEFER=1, from
+ * var.defer=1): a later boot runs it with lockdep. Else say in the kernel
+ * log that it begins.
+ * SKIP(return, ...) in a setup does not stop the test body on 6.1's
+ * harness (it does on 6.12's); leaving through the harness's jump buffer,
+ * as a failing ASSERT does, skips the body and the teardown on both.
+ */
+#define VAR_TEST_BEGIN(test) do { \
+	const char *_var_test = (test), *_var_defer = getenv("VAR_DEFER"); \
+	if (var_already_ran(_var_test)) \
+		SKIP(longjmp(_metadata->env, 1), \
+		     "%s: ran in an earlier boot of this run", _var_test); \
+	if (_var_defer && !strcmp(_var_defer, "1") && var_lockdep_off()) { \
+		var_kmsg("deferred", _var_test); \
+		SKIP(longjmp(_metadata->env, 1), \
+		     "%s: deferred: lockdep is off, a later boot runs it", \
+		     _var_test); \
+	} \
+	var_kmsg("begin", _var_test); \
+} while (0)
+
+#endif /* _VFIO_AP_RESUME_SELFTEST_H_ */
