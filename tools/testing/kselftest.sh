@@ -104,4 +104,5 @@ rm -f "$results/initramfs.cpio.gz"
 python3 "$PROJ/tools/testing/vm_results.py" "$results/console.log" "$results" \
 	--allowlist "$PROJ/tools/testing/allowlist.txt" --wall "$wall" \
 	--driver "$driver_desc" --lock-order "$PROJ/tools/testing/lock-order/$DRIVER.txt" \
+	--series "$(tree_version "$(base_tree)" | cut -d. -f1,2)" \
 	"${findings[@]}"

@@ -18,8 +18,8 @@ of the tests. Exit codes:
   0 all passed, clean console     1 a test failed
   2 a kernel report appeared      3 infrastructure failed
   4 hang or timeout
-Usage: vm_results.py CONSOLE_LOG RESULTS_DIR --lock-order F [--allowlist F]
-       [--wall S] [--driver DESCRIPTION]
+Usage: vm_results.py CONSOLE_LOG RESULTS_DIR --lock-order F [--series X.Y]
+       [--allowlist F] [--wall S] [--driver DESCRIPTION]
 The lock-order file (tools/testing/lock-order/) gives the hierarchy that
 the lockdep edges are checked against and the documented edges counted.
 """
@@ -179,11 +179,18 @@ def lockdep_off(lines):
     return None
 
 
-def load_lock_order(path):
+def load_lock_order(path, series=None):
     """The hierarchy ("class" lines, highest first) and the documented
-    edges ("edge A -> B") of a lock-order file."""
+    edges ("edge A -> B") of a lock-order file. A line that ends in
+    "@SERIES" (e.g. "@6.1") holds only for that kernel series: it is
+    dropped for another, and when @series is None."""
     hierarchy, documented = [], []
     for n, line in datafile.lines(path):
+        m = re.fullmatch(r'(.*?)\s+@(\d+\.\d+)', line)
+        if m:
+            if m.group(2) != series:
+                continue
+            line = m.group(1)
         kind, _, rest = line.partition(' ')
         if kind == 'class':
             hierarchy.append(rest.strip())
@@ -191,6 +198,8 @@ def load_lock_order(path):
             documented.append(tuple(x.strip() for x in rest.split(' -> ', 1)))
         else:
             raise ValueError('%s:%d: not a class or edge line' % (path, n))
+    if len(set(hierarchy)) != len(hierarchy):
+        raise ValueError('%s: a class appears twice for series %s' % (path, series))
     for e in documented:
         if e[0] not in hierarchy or e[1] not in hierarchy or \
            hierarchy.index(e[0]) >= hierarchy.index(e[1]):
@@ -251,13 +260,15 @@ def main():
     ap.add_argument('--wall', type=float, default=0.0)
     ap.add_argument('--driver', default='')
     ap.add_argument('--lock-order', required=True)
+    ap.add_argument('--series', help='the kernel series, for @SERIES lines '
+                    'of the lock-order file')
     ap.add_argument('--findings')
     args = ap.parse_args()
     try:
         with open(args.log, encoding='utf-8', errors='replace') as f:
             text = f.read()
         allow = scan_console.load_allowlist(args.allowlist) if args.allowlist else []
-        hierarchy, documented = load_lock_order(args.lock_order)
+        hierarchy, documented = load_lock_order(args.lock_order, args.series)
         known_findings = findings.load(args.findings) if args.findings else []
     except (OSError, ValueError) as e:
         print('vm_results: %s' % e, file=sys.stderr)
