@@ -15,13 +15,15 @@ separated by ' | ':
 - trigger: the test whose run produces it (e.g. var.queue_outlives_its_mdev).
 - fires: "N/N" when it fired in every one of N runs with different seeds
   (deterministic), "K/N" otherwise.
-- requires: another finding's title that must have been reported in the
-  same run for this one to count as known, or "-".
+- requires: another entry's title field (a report matching that entry
+  must be in the same run, in any of its boots, for this one to count as
+  known), or "-".
 - reason: the source lines at fault and why.
 
 In a run, a report or test failure that matches an entry is known and
-does not fail the run; any other does. A deterministic entry whose trigger test ran
-(it has a TAP result) while its title was not reported is stale: upstream
+does not fail the run; any other does. A deterministic entry whose
+trigger test ran (a TAP result other than SKIP, in any boot of the run)
+while its title was not reported is stale: upstream
 fixed the bug, or the suite stopped reaching it; a stale entry fails the
 run, so the file cannot rot.
 """
@@ -71,26 +73,41 @@ def load(path):
     return entries
 
 
-def judge(entries, reports, tests_run):
-    """Mark each report dict 'known' (the entry) or not; return stale entries.
+def mark_known(entries, reports):
+    """Mark each report dict 'known' (its entry) or None.
 
-    @reports: the scanner's judged reports and the failing tests (dicts
-    with 'title' and 'allowed').
-    @tests_run: names of the tests that have a TAP result in this run.
+    @reports: the scanner's judged reports and the failing tests of every
+    boot of a run (dicts with 'title' and 'allowed'); an entry's 'requires'
+    must have been reported in the same run. It may be in an earlier boot:
+    a later boot runs the same kernel, and a lockdep report in it is what
+    an earlier report turned lockdep off for.
     """
     titles = {r['title'] for r in reports if not r['allowed']}
+    by_title = {e.title: e for e in entries}
+
+    def reported(required):
+        e = by_title.get(required)
+        return any(e.matches(t) if e else t == required for t in titles)
+
     for r in reports:
         r['known'] = None
         if r['allowed']:
             continue
         for e in entries:
-            if e.matches(r['title']) and (e.requires is None or e.requires in titles):
+            if e.matches(r['title']) and (e.requires is None or reported(e.requires)):
                 r['known'] = e
                 break
+
+
+def stale(entries, reports, tests_run):
+    """The deterministic entries whose trigger ran but that no report of
+    the run matched.
+
+    @reports: the marked reports of every boot of the run.
+    @tests_run: names of the tests that ran (a result other than skip) in
+    any boot of the run.
+    """
     reported = [r['title'] for r in reports if r['known']]
-    stale = []
-    for e in entries:
-        if e.deterministic and e.trigger in tests_run and \
-           not any(e.matches(t) for t in reported):
-            stale.append(e)
-    return stale
+    return [e for e in entries
+            if e.deterministic and e.trigger in tests_run and
+            not any(e.matches(t) for t in reported)]

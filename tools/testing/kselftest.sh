@@ -14,9 +14,10 @@
 # Exit codes: 0 passed, 1 a test failed, 2 a kernel report, 3 the
 # infrastructure failed, 4 a hang or timeout.
 # Environment: DRIVER, KVER, KDIR, STRESS_SECONDS, STRESS_THREADS, SEED,
-# RESULTS (the results directory), VM_TIMEOUT, MODULE_CFLAGS, and
-# VM_STOP_GRACE (stop the VM that many seconds after the first detection,
-# as make replay does).
+# RESULTS (the results directory), VM_TIMEOUT (per boot), VM_BOOTS (at
+# most that many boots, default 10), MODULE_CFLAGS, and VM_STOP_GRACE
+# (stop the VM that many seconds after the first detection, as make
+# replay does).
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -92,17 +93,41 @@ kver=$KVER
 module_cflags=${MODULE_CFLAGS:-}
 EOT
 
-echo "  BOOT seed=$SEED stress=${STRESS_SECONDS}s x$STRESS_THREADS -> $results" >&2
-VM_ALLOWLIST=$PROJ/tools/testing/allowlist.txt \
-VM_TIMEOUT=${VM_TIMEOUT:-$((420 + 3 * STRESS_SECONDS))} \
-	"$vm/boot.sh" "$kbuild/arch/s390/boot/bzImage" \
-	"$results/initramfs.cpio.gz" "$results/console.log" \
-	"var.seed=$SEED" "var.stress_seconds=$STRESS_SECONDS" \
-	"var.stress_threads=$STRESS_THREADS"
+# Boot, and boot again while known findings end a boot's useful results
+# early (tools/testing/resume.py): each later boot skips the tests that
+# have a settled result (var.ran=), and with var.defer=1 the tests defer
+# themselves to a later boot once lockdep is off. VM_BOOTS caps the boots
+# of a run; the last one allowed does not defer.
+judge=(python3 "$PROJ/tools/testing/vm_results.py" "$results"
+       --allowlist "$PROJ/tools/testing/allowlist.txt" --driver "$driver_desc"
+       --lock-order "$PROJ/tools/testing/lock-order/$DRIVER.txt"
+       --series "$(tree_version "$(base_tree)" | cut -d. -f1,2)" "${findings[@]}")
+max_boots=${VM_BOOTS:-10}
+logs=()
+ran=
+defer=1
+n=1
+while :; do
+	dir=$results
+	[ "$n" = 1 ] || dir=$results/boot$n
+	mkdir -p "$dir" || exit 3
+	[ "$n" -lt "$max_boots" ] || defer=0
+	echo "  BOOT $n seed=$SEED stress=${STRESS_SECONDS}s x$STRESS_THREADS -> $dir" >&2
+	VM_ALLOWLIST=$PROJ/tools/testing/allowlist.txt \
+	VM_TIMEOUT=${VM_TIMEOUT:-$((420 + 3 * STRESS_SECONDS))} \
+		"$vm/boot.sh" "$kbuild/arch/s390/boot/bzImage" \
+		"$results/initramfs.cpio.gz" "$dir/console.log" \
+		"var.seed=$SEED" "var.stress_seconds=$STRESS_SECONDS" \
+		"var.stress_threads=$STRESS_THREADS" "var.defer=$defer" \
+		${ran:+"var.ran=$ran"}
+	logs+=("$dir/console.log")
+	[ "$n" -lt "$max_boots" ] || break
+	"${judge[@]}" "${logs[@]}" --next-boot "$results/next-boot.txt" || exit 3
+	[ -s "$results/next-boot.txt" ] || break
+	defer=$(sed -n 's/^defer=//p' "$results/next-boot.txt")
+	ran=$(sed -n 's/^ran=//p' "$results/next-boot.txt")
+	n=$((n + 1))
+done
+rm -f "$results/initramfs.cpio.gz" "$results/next-boot.txt"
 wall=$(echo "$(date +%s.%N) - $t0" | bc)
-rm -f "$results/initramfs.cpio.gz"
-python3 "$PROJ/tools/testing/vm_results.py" "$results/console.log" "$results" \
-	--allowlist "$PROJ/tools/testing/allowlist.txt" --wall "$wall" \
-	--driver "$driver_desc" --lock-order "$PROJ/tools/testing/lock-order/$DRIVER.txt" \
-	--series "$(tree_version "$(base_tree)" | cut -d. -f1,2)" \
-	"${findings[@]}"
+"${judge[@]}" "${logs[@]}" --wall "$wall"

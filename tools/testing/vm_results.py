@@ -1,27 +1,34 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn a VM console log into results and a verdict.
+"""Turn the console logs of a run's boots into results and a verdict.
 
 The verdict is computed here from the TAP and the console, never from
 run_kselftest.sh's exit status (on 6.1 it is 0 even when tests fail).
 Subtests that a plan ("1..N") announced but that never reported, as
 happens when the kselftest timeout kills a test, count as failed.
 
-A run the host stopped after its first detection (VM_STOP_GRACE, the
-"VAR-HOST: stopped" line) is judged on what it found; the tests it cut
-short are neither passed nor failed.
+A run is one boot, or several when known findings ended a boot's useful
+results early (resume.py): the results are merged, every boot's reports
+and failures are judged, and the lockdep graphs are joined. A run the
+host stopped after its first detection (VM_STOP_GRACE, the "VAR-HOST:
+stopped" line) is judged on what it found; the tests it cut short are
+neither passed nor failed.
 
 Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt and
-detection.json: the first detection, the detector that made it and, when
-the console was timestamped (console.times), the seconds from the start
-of the tests. Exit codes:
+detection.json: the first boot's first detection, the detector that made
+it and, when the console was timestamped (console.times), the seconds
+from the start of the tests. Exit codes:
   0 all passed, clean console     1 a test failed
   2 a kernel report appeared      3 infrastructure failed
   4 hang or timeout
-Usage: vm_results.py CONSOLE_LOG RESULTS_DIR --lock-order F [--series X.Y]
-       [--allowlist F] [--wall S] [--driver DESCRIPTION]
+Usage: vm_results.py RESULTS_DIR CONSOLE_LOG... --lock-order F
+       [--series X.Y] [--allowlist F] [--findings F] [--wall S]
+       [--driver DESCRIPTION] [--next-boot F]
 The lock-order file (tools/testing/lock-order/) gives the hierarchy that
 the lockdep edges are checked against and the documented edges counted.
+With --next-boot, nothing is written but F: "defer=0|1" and "ran=TESTS"
+lines for the next boot's var.defer= and var.ran=, or nothing when
+another boot would add nothing.
 """
 
 import argparse
@@ -29,86 +36,17 @@ import json
 import os
 import re
 import sys
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import boot_log  # noqa: E402
 import datafile  # noqa: E402
 import findings  # noqa: E402
+import resume  # noqa: E402
 import scan_console  # noqa: E402
 
-NAME = re.compile(r'^# selftests: (\S+): (\S+)$')
 TAP_FAIL = re.compile(r'^(?:# )*not ok \d+ (?:selftests: \S+ )?(\S+)')
 STRESS_RUN = re.compile(r'^# #\s+RUN\s+stress\.')
-OUTER = re.compile(r'^(not )?ok (\d+) selftests: (\S+): (\S+)(.*)$')
-INNER = re.compile(r'^# (not )?ok (\d+) (\S+)(.*)$')
-PLAN = re.compile(r'^# 1\.\.(\d+)')
-
-
-def section(lines, begin, end):
-    try:
-        a = lines.index(begin)
-    except ValueError:
-        return None
-    try:
-        b = lines.index(end, a)
-    except ValueError:
-        b = len(lines)
-    return lines[a + 1:b]
-
-
-ASSERT = re.compile(r'^# # \S+\.c:\d+:[^:]+:(.+)$')
-
-
-def parse_tap(lines):
-    """[{name, status, subtests: [(name, status, detail)]}] from the runner.
-
-    A failing subtest's detail is its first assertion message when it
-    printed one, else the TAP line's directive."""
-    suites = []
-    cur = {'subtests': [], 'plan': None}
-    first_assert = None
-    for line in lines:
-        m = ASSERT.match(line)
-        if m and first_assert is None and 'Expected' in m.group(1):
-            first_assert = m.group(1).strip()
-            continue
-        m = NAME.match(line)
-        if m:
-            cur['name'] = '%s:%s' % (m.group(1), m.group(2))
-            continue
-        m = PLAN.match(line)
-        if m:
-            cur['plan'] = int(m.group(1))
-            continue
-        m = INNER.match(line)
-        if m:
-            detail = m.group(4).strip()
-            status = 'skip' if '# SKIP' in detail else \
-                     'fail' if m.group(1) else 'pass'
-            if status == 'fail' and first_assert:
-                detail = first_assert
-            first_assert = None
-            cur['subtests'].append((m.group(3), status, detail))
-            continue
-        m = OUTER.match(line)
-        if m:
-            name = '%s:%s' % (m.group(3), m.group(4))
-            subs = cur['subtests']
-            if cur['plan'] is not None and len(subs) < cur['plan']:
-                for k in range(len(subs), cur['plan']):
-                    subs.append(('subtest %d' % (k + 1), 'fail',
-                                 'no result: killed or timed out'))
-            outer = 'skip' if '# SKIP' in m.group(5) else \
-                    'fail' if m.group(1) else 'pass'
-            if outer == 'fail' and all(s[1] != 'fail' for s in subs):
-                subs.append(('(exit status)', 'fail', m.group(5).strip()))
-            suites.append({'name': name, 'status': outer, 'subtests': subs})
-            cur = {'subtests': [], 'plan': None}
-    if cur['subtests'] or 'name' in cur:
-        # Cut short by the host: what it reported, nothing more.
-        suites.append({'name': cur.get('name', 'unnamed'), 'status': 'incomplete',
-                       'subtests': cur['subtests']})
-    return suites
 
 
 def first_detection(lines, reports):
@@ -150,35 +88,6 @@ def detection_json(lines, reports, results):
     return det
 
 
-def lockdep_edges(lines):
-    """Direct forward edges between classes, from /proc/lockdep."""
-    edges = set()
-    src = None
-    for line in lines or []:
-        m = re.match(r'^[0-9a-f]+ (?:OPS:\s*\d+ )?FD:\s*\d+ BD:\s*\d+ \S+: (.+)$', line)
-        if m:
-            src = m.group(1).strip()
-            continue
-        m = re.match(r'^ -> \[[0-9a-f]+\] (.+)$', line)
-        if m and src:
-            edges.add((src, m.group(1).strip()))
-    return edges
-
-
-# What the kernel prints when lockdep stops recording: after a lockdep
-# report of its own, or when a report (KASAN, BUG) taints the kernel.
-LOCKDEP_OFF = re.compile(r'Disabling lock debugging due to kernel taint|'
-                         r'turning off the locking correctness validator')
-
-
-def lockdep_off(lines):
-    """The 1-based console line where lockdep stopped recording, or None."""
-    for i, line in enumerate(lines):
-        if LOCKDEP_OFF.search(line):
-            return i + 1
-    return None
-
-
 def load_lock_order(path, series=None):
     """The hierarchy ("class" lines, highest first) and the documented
     edges ("edge A -> B") of a lock-order file. A line that ends in
@@ -216,35 +125,48 @@ def lockdep_report(edges, hierarchy, documented):
     return seen, bad
 
 
-def junit(suites, reports, path):
+def junit(merged, failures, reports, path):
+    """JUnit XML: one testcase per merged test, and the kernel reports."""
+    suites = {}
+    for m in merged.values():
+        suites.setdefault(m.test.suite, []).append(m)
+    extra = {}
+    for f in failures:
+        if merged.get(f['test']) and merged[f['test']].test is not f['result']:
+            extra.setdefault(f['test'], []).append(f)
     out = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>']
-    for s in suites:
-        fails = sum(1 for t in s['subtests'] if t[1] == 'fail')
-        skips = sum(1 for t in s['subtests'] if t[1] == 'skip')
-        out.append('  <testsuite name=%s tests="%d" failures="%d" skipped="%d">' %
-                   (quoteattr(s['name']), len(s['subtests']), fails, skips))
-        for name, status, detail in s['subtests']:
+    for name, tests in suites.items():
+        out.append('  <testsuite name=%s tests="%d" failures="%d" skipped="%d">' % (
+            quoteattr(name), len(tests),
+            sum(1 for m in tests if m.test.status == 'fail' or extra.get(m.test.name)),
+            sum(1 for m in tests if m.test.status == 'skip')))
+        for m in tests:
+            t = m.test
             out.append('    <testcase classname=%s name=%s>' %
-                       (quoteattr(s['name']), quoteattr(name)))
-            if status == 'fail':
-                out.append('      <failure message=%s/>' % quoteattr(detail or 'failed'))
-            elif status == 'skip':
-                out.append('      <skipped message=%s/>' % quoteattr(detail))
+                       (quoteattr(name), quoteattr(t.name)))
+            msgs = ['%s (boot %d)' % (t.detail or 'failed', m.boot)] \
+                if t.status == 'fail' else []
+            msgs += ['%s (boot %d)' % (f['result'].detail, f['boot'])
+                     for f in extra.get(t.name, [])]
+            if msgs:
+                out.append('      <failure message=%s/>' % quoteattr('; '.join(msgs)))
+            elif t.status == 'skip':
+                out.append('      <skipped message=%s/>' % quoteattr(t.detail))
             out.append('    </testcase>')
         out.append('  </testsuite>')
     out.append('  <testsuite name="kernel-console" tests="%d" failures="%d">' %
                (max(1, len(reports)),
-                sum(1 for r in reports if not r['allowed'] and not r.get('known'))))
+                sum(1 for r in reports if not r['allowed'] and not r['known'])))
     if not reports:
         out.append('    <testcase classname="kernel-console" name="no reports"/>')
     for r in reports:
         out.append('    <testcase classname="kernel-console" name=%s>' % quoteattr(r['title']))
-        if r.get('known'):
+        if r['known']:
             out.append('      <skipped message=%s/>' %
                        quoteattr('known finding, %s' % r['known'].where))
         elif not r['allowed']:
-            out.append('      <failure message=%s/>' %
-                       quoteattr('x%d, console line %d' % (r['count'], r['line'])))
+            out.append('      <failure message=%s/>' % quoteattr(
+                'x%d, boot %d console line %d' % (r['count'], r['boot'], r['line'])))
         out.append('    </testcase>')
     out.append('  </testsuite>')
     out.append('</testsuites>')
@@ -252,10 +174,70 @@ def junit(suites, reports, path):
         f.write('\n'.join(out) + '\n')
 
 
+def judge(boots, entries):
+    """Every boot's reports and failing results, each marked known or not
+    (findings.mark_known()) and tagged with its boot.
+
+    The test a VM stopped in is known when the boot's last report before
+    the stop is: the VM stopped at a known finding."""
+    reports, failures = [], []
+    for b in boots:
+        for r in b.reports:
+            r['boot'] = b.number
+        reports += b.reports
+        failures += [{'title': 'test failed: %s: %s' % (t.name, t.detail),
+                      'allowed': None, 'boot': b.number, 'test': t.name, 'result': t}
+                     for t in b.tests if t.status == 'fail']
+    findings.mark_known(entries, reports + failures)
+    for b in boots:
+        if not b.stopped:
+            continue
+        mine = [r for r in b.reports if not r['allowed']]
+        last = max(mine, key=lambda r: r['line'], default=None)
+        known = last['known'] if last and all(r['known'] for r in mine) else None
+        title = 'test failed: %s: %s' % (b.stopped.name, b.stopped.detail)
+        if known:
+            title += ' after %s' % last['title']
+        failures.append({'title': title, 'allowed': None, 'boot': b.number,
+                         'test': b.stopped.name, 'result': b.stopped, 'known': known})
+    return reports, failures
+
+
+def folded(items):
+    """Reports or failures with the same title and verdict as one line:
+    [(first item, total count, [boots])]."""
+    out = {}
+    for r in items:
+        key = (r['title'], r['known'].where if r.get('known') else None)
+        if key not in out:
+            out[key] = [r, 0, []]
+        out[key][1] += r.get('count', 1)
+        if r['boot'] not in out[key][2]:
+            out[key][2].append(r['boot'])
+    return list(out.values())
+
+
+def infra_of(b):
+    """A boot's infrastructure failures: no /init, a test's start marker
+    under a wrong name, a module not loaded."""
+    out = [] if b.has('VAR: boot ok') else ['the VM did not boot to /init']
+    out += ['a test marks its start as %s, a name without a TAP result' % n
+            for n in b.unmatched]
+    return out + [m[5:] for m in b.markers
+                  if m.startswith('VAR: insmod') and m.endswith('failed')]
+
+
+def clean(b, reports, failures):
+    """Whether boot @b ended on known findings alone."""
+    return not infra_of(b) and \
+        all(r['allowed'] or r['known'] for r in reports if r['boot'] == b.number) and \
+        all(f['known'] for f in failures if f['boot'] == b.number)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('log')
     ap.add_argument('results')
+    ap.add_argument('logs', nargs='+')
     ap.add_argument('--allowlist')
     ap.add_argument('--wall', type=float, default=0.0)
     ap.add_argument('--driver', default='')
@@ -263,67 +245,77 @@ def main():
     ap.add_argument('--series', help='the kernel series, for @SERIES lines '
                     'of the lock-order file')
     ap.add_argument('--findings')
+    ap.add_argument('--next-boot')
     args = ap.parse_args()
     try:
-        with open(args.log, encoding='utf-8', errors='replace') as f:
-            text = f.read()
         allow = scan_console.load_allowlist(args.allowlist) if args.allowlist else []
         hierarchy, documented = load_lock_order(args.lock_order, args.series)
-        known_findings = findings.load(args.findings) if args.findings else []
+        entries = findings.load(args.findings) if args.findings else []
+        boots = []
+        for n, log in enumerate(args.logs, 1):
+            boots.append(boot_log.Boot(log, n, resume.ran(boots), allow))
     except (OSError, ValueError) as e:
         print('vm_results: %s' % e, file=sys.stderr)
         return 3
-    lines = [l.rstrip('\r') for l in text.splitlines()]
-    markers = [l for l in lines if l.startswith('VAR: ') or l.startswith('VAR-HOST: ')]
+    reports, failures = judge(boots, entries)
+    last = boots[-1]
 
-    reports = scan_console.judged(text, allow)
-    tap = section(lines, 'VAR: tests begin', 'VAR: tests end') or []
-    suites = parse_tap(tap)
-    tests_run = {t[0] for s in suites for t in s['subtests']}
-    failures = [{'title': 'test failed: %s: %s' % (t[0], t[2]), 'allowed': None}
-                for s in suites for t in s['subtests'] if t[1] == 'fail']
-    stale = findings.judge(known_findings, reports + failures, tests_run)
+    if args.next_boot:
+        nxt = resume.next_boot(boots, clean(last, reports, failures))
+        with open(args.next_boot, 'w', encoding='utf-8') as f:
+            if nxt:
+                f.write('defer=%d\nran=%s\n' % (nxt[1], ','.join(nxt[0])))
+        return 0
+
+    merged = resume.merge(boots)
+    unload = resume.unload_results(boots)
+    tests_run = {m for b in boots for m in
+                 (t.name for t in b.results() if t.status != 'skip')}
+    stale = findings.stale(entries, reports + failures, tests_run)
+    real = [r for r in reports if not r['allowed'] and not r['known']]
+    known = [r for r in reports if r['known']]
+    new_failures = [f for f in failures if not f['known']]
     known_failures = [f for f in failures if f['known']]
-    ld = section(lines, 'VAR: lockdep begin', 'VAR: lockdep end')
-    seen, bad = lockdep_report(lockdep_edges(ld), hierarchy, documented)
+    failed_checks = ['%s (boot %d)' % (c, n) for c, ok, n in unload if not ok]
+    edges = set().union(*(b.edges for b in boots))
+    dumped = any(b.ld is not None for b in boots)
+    seen, bad = lockdep_report(edges, hierarchy, documented)
 
     os.makedirs(args.results, exist_ok=True)
     with open(os.path.join(args.results, 'tap.txt'), 'w', encoding='utf-8') as f:
-        f.write('\n'.join(tap) + '\n')
-    junit(suites, reports, os.path.join(args.results, 'junit.xml'))
+        for b in boots:
+            if len(boots) > 1:
+                f.write('# boot %d\n' % b.number)
+            f.write('\n'.join(b.tap) + '\n')
+    junit(merged, failures, reports, os.path.join(args.results, 'junit.xml'))
     with open(os.path.join(args.results, 'reports.txt'), 'w', encoding='utf-8') as f:
         for r in reports:
-            f.write('%s: %s (x%d, line %d)\n' % ('ALLOWED' if r['allowed'] else 'REPORT',
-                                                r['title'], r['count'], r['line']))
+            f.write('%s: %s (x%d, boot %d line %d)\n' % (
+                'ALLOWED' if r['allowed'] else 'REPORT', r['title'], r['count'],
+                r['boot'], r['line']))
 
-    infra = []
-    if 'VAR: boot ok' not in markers:
-        infra.append('the VM did not boot to /init')
-    infra += [m[5:] for m in markers if m.startswith('VAR: insmod') and m.endswith('failed')]
-    stopped = any(m.startswith('VAR-HOST: stopped') for m in markers)
-    known = [r for r in reports if r.get('known')]
-    real = [r for r in reports if not r['allowed'] and not r.get('known')]
-    # A known deadlock's hung-task report panics the VM: what is left
-    # of the tests is not run, and says so.
-    known_stop = not real and any(r['title'].startswith('task hung') for r in known)
-    if 'VAR: boot ok' in markers and 'VAR: tests end' not in markers and \
-       not stopped and not known_stop:
+    infra = [x for b in boots for x in infra_of(b)]
+    host_stopped = any(m.startswith('VAR-HOST: stopped') for m in last.markers)
+    known_stop = last.stopped is not None and \
+        all(f['known'] for f in failures if f['result'] is last.stopped)
+    if last.has('VAR: boot ok') and not last.has('VAR: tests end') and \
+       not host_stopped and not known_stop:
         infra.append('the tests did not finish')
-    if not suites and 'VAR: tests end' in markers:
+    if not merged and last.has('VAR: tests end'):
         infra.append('no TAP results')
-    failed_checks = [m[5:] for m in markers if m.startswith('VAR: unload') and m.endswith('failed')]
-    watchdog = any(m.startswith('VAR-HOST: watchdog') for m in markers)
+    watchdog = any(m.startswith('VAR-HOST: watchdog') for b in boots for m in b.markers)
     hung = [r for r in real if r['title'].startswith('task hung')]
 
-    det = detection_json(lines, reports, args.results)
+    det = detection_json(boots[0].lines, boots[0].reports,
+                         os.path.dirname(os.path.abspath(args.logs[0])))
     with open(os.path.join(args.results, 'detection.json'), 'w', encoding='utf-8') as f:
         json.dump(det, f)
         f.write('\n')
 
-    npass = sum(1 for s in suites for t in s['subtests'] if t[1] == 'pass')
-    nfail = sum(1 for s in suites for t in s['subtests'] if t[1] == 'fail') + \
-        len(failed_checks) - len(known_failures)
-    nskip = sum(1 for s in suites for t in s['subtests'] if t[1] == 'skip')
+    results = [m.test for m in merged.values()]
+    npass = sum(1 for t in results if t.status == 'pass')
+    nskip = sum(1 for t in results if t.status == 'skip')
+    nfail = len(new_failures) + len(failed_checks)
 
     if hung or watchdog:
         code, verdict = 4, 'hang' + (' (host watchdog)' if watchdog and not hung else '')
@@ -340,51 +332,98 @@ def main():
     if bad and code == 0:
         code, verdict = 1, 'forbidden lock order'
 
+    multi = len(boots) > 1
     rows = ['driver: %s' % args.driver] if args.driver else []
-    rows.append('%-28s %6s %6s %6s %6s' % ('suite', 'tests', 'pass', 'fail', 'skip'))
-    for s in suites:
-        st = s['subtests']
-        rows.append('%-28s %6d %6d %6d %6d' % (
-            s['name'], len(st), sum(1 for t in st if t[1] == 'pass'),
-            sum(1 for t in st if t[1] == 'fail'), sum(1 for t in st if t[1] == 'skip')))
-    if failed_checks or any(m.startswith('VAR: unload') for m in markers):
-        ok = sum(1 for m in markers if m.startswith('VAR: unload') and m.endswith(' ok'))
-        rows.append('%-28s %6d %6d %6d %6d' % ('module-unload', ok + len(failed_checks),
-                                                 ok, len(failed_checks), 0))
+    if multi:
+        rows.append('boots: %d (known findings ended the earlier ones early; each later '
+                    'boot ran only the tests without a settled result)' % len(boots))
+        for b in boots:
+            settled, provisional, _ = resume.settle(b)
+            why = []
+            if b.lockdep_off:
+                why.append('lockdep stopped recording at console line %d%s' % (
+                    b.lockdep_off, ' in %s' % b.test_at(b.lockdep_off)
+                    if b.test_at(b.lockdep_off) else ''))
+            if b.stopped:
+                why.append('the VM stopped in %s' % b.stopped.name)
+            rows.append('  boot %d: %d settled, %d provisional%s' % (
+                b.number, len(settled), len(provisional),
+                ''.join('; ' + w for w in why)))
+    rows.append('%-36s %6s %6s %6s %6s' % ('suite', 'tests', 'pass', 'fail', 'skip'))
+    suites = {}
+    for t in results:
+        suites.setdefault(t.suite, []).append(t)
+    for name, st in suites.items():
+        rows.append('%-36s %6d %6d %6d %6d' % (
+            name, len(st), sum(1 for t in st if t.status == 'pass'),
+            sum(1 for t in st if t.status == 'fail'),
+            sum(1 for t in st if t.status == 'skip')))
+    if unload:
+        ok = sum(1 for c in unload if c[1])
+        rows.append('%-36s %6d %6d %6d %6d' % ('module-unload', len(unload), ok,
+                                                 len(unload) - ok, 0))
     rows.append('')
-    rows.append('kernel reports: %d%s' % (len(real), ''.join('\n  %s (x%d)' % (r['title'], r['count']) for r in real)))
+    rows.append('results:')
+    for m in merged.values():
+        t = m.test
+        note = ''
+        if t.status != 'pass':
+            note = '  ' + t.detail
+        if m.provisional:
+            note += '  (lockdep was off)'
+        rows.append('  %-40s %-4s%s%s' % (t.name, t.status,
+                                          ' boot %d' % m.boot if multi else '', note))
+    for c, ok, n in unload:
+        rows.append('  %-40s %-4s%s' % ('unload ' + c, 'pass' if ok else 'fail',
+                                        ' boot %d' % n if multi else ''))
+    rows.append('')
+    def where(boots):
+        if not multi:
+            return ''
+        return ', boot%s %s' % ('s' if len(boots) > 1 else '',
+                                ', '.join(str(n) for n in boots))
+    rows.append('kernel reports: %d%s' % (len(folded(real)), ''.join(
+        '\n  %s (x%d%s)' % (r['title'], c, where(bs)) for r, c, bs in folded(real))))
+    if new_failures:
+        rows.append('failed tests: %d%s' % (len(folded(new_failures)), ''.join(
+            '\n  %s%s' % (f['title'], where(bs)) for f, _, bs in folded(new_failures))))
     if known or known_failures:
-        rows.append('known findings: %d%s%s' % (len(known) + len(known_failures), ''.join(
-            '\n  %s (x%d): %s' % (r['title'], r['count'], r['known'].where) for r in known),
-            ''.join('\n  %s: %s' % (f['title'], f['known'].where) for f in known_failures)))
+        rows.append('known findings: %d%s%s' % (len(folded(known + known_failures)), ''.join(
+            '\n  %s (x%d%s): %s' % (r['title'], c, where(bs), r['known'].where)
+            for r, c, bs in folded(known)), ''.join(
+            '\n  %s%s: %s' % (f['title'], where(bs), f['known'].where)
+            for f, _, bs in folded(known_failures))))
     if stale:
         rows.append('stale findings: %d%s' % (len(stale), ''.join(
             '\n  %s: %s fired %s, but not in this run of %s' %
             (e.where, e.title, e.fires, e.trigger) for e in stale)))
-    if known_stop and 'VAR: tests end' not in markers:
+    if known_stop and not host_stopped:
         rows.append('stopped by a known finding: the remaining tests did not run')
     allowed = [r for r in reports if r['allowed']]
     if allowed:
         rows.append('allowed reports: %d%s' % (len(allowed), ''.join(
-            '\n  %s (x%d): allowlisted' % (r['title'], r['count']) for r in allowed)))
-    if ld is not None:
-        rows.append('lock-order coverage: %d/%d documented edges (%.0f%%)' %
-                    (len(seen), len(documented), 100.0 * len(seen) / len(documented)))
+            '\n  %s (x%d%s): allowlisted' % (r['title'], c, where(bs))
+            for r, c, bs in folded(allowed))))
+    if dumped:
+        rows.append('lock-order coverage: %d/%d documented edges (%.0f%%)%s' % (
+            len(seen), len(documented), 100.0 * len(seen) / len(documented),
+            ', from the graphs of %d boots' % sum(1 for b in boots if b.ld)
+            if sum(1 for b in boots if b.ld) > 1 else ''))
         for e in documented:
             rows.append('  %s %s -> %s' % ('seen   ' if e in seen else 'missing', e[0], e[1]))
         for e in bad:
             rows.append('  FORBIDDEN %s -> %s' % e)
-        off = lockdep_off(lines)
-        if off:
-            rows.append('  lockdep stopped recording at console line %d: lock edges '
-                        'taken after it are not in this graph' % off)
+        blind = [m for m in merged.values() if m.provisional]
+        if blind:
+            rows.append('  %d results come from after lockdep stopped recording: '
+                        'their lock edges are not in the graph' % len(blind))
     if det:
         rows.append('first detection: %s: %s%s%s' % (
             det['detector'], det['title'],
             '' if det['seconds'] is None else ', %.1f s into the tests' % det['seconds'],
             '' if det['stress_seconds'] is None else
             ' (%.1f s into the stress)' % det['stress_seconds']))
-    if stopped:
+    if host_stopped:
         rows.append('stopped by the host after the first detection')
     rows.append('wall time: %.1f s' % args.wall)
     rows.append('verdict: %s (exit %d)' % (verdict, code))
