@@ -9,9 +9,11 @@ separated by ' | ':
 
   title | trigger | fires | requires | reason
 
-- title: the console scanner's report title, or for a failing test
-  "test failed: TEST: MESSAGE" with its first assertion message; "re:"
-  makes it a regular expression that must match the whole title.
+- title: the console scanner's report title; for a failing test
+  "test failed: TEST: MESSAGE" with its first assertion message; for a
+  lockdep edge that goes up the lock-order file's hierarchy "forbidden
+  lock order: A -> B". "re:" makes it a regular expression that must
+  match the whole title.
 - trigger: the test whose run produces it (e.g. var.queue_outlives_its_mdev).
 - fires: "N/N" when it fired in every one of N runs with different seeds
   (deterministic), "K/N" otherwise.

@@ -174,9 +174,11 @@ def junit(merged, failures, reports, path):
         f.write('\n'.join(out) + '\n')
 
 
-def judge(boots, entries):
-    """Every boot's reports and failing results, each marked known or not
-    (findings.mark_known()) and tagged with its boot.
+def judge(boots, entries, hierarchy, documented):
+    """Every boot's reports and failures, each marked known or not
+    (findings.mark_known()) and tagged with its boot. A failure is a
+    failing test, or an edge of a boot's lockdep graph that goes up the
+    hierarchy ("forbidden lock order: A -> B"), first seen in that boot.
 
     The test a VM stopped in is known when the boot's last report before
     the stop is: the VM stopped at a known finding."""
@@ -188,6 +190,14 @@ def judge(boots, entries):
         failures += [{'title': 'test failed: %s: %s' % (t.name, t.detail),
                       'allowed': None, 'boot': b.number, 'test': t.name, 'result': t}
                      for t in b.tests if t.status == 'fail']
+    bad_seen = set()
+    for b in boots:
+        for e in lockdep_report(b.edges, hierarchy, documented)[1]:
+            if e not in bad_seen:
+                bad_seen.add(e)
+                failures.append({'title': 'forbidden lock order: %s -> %s' % e,
+                                 'allowed': None, 'boot': b.number, 'test': None,
+                                 'result': None})
     findings.mark_known(entries, reports + failures)
     for b in boots:
         if not b.stopped:
@@ -257,7 +267,7 @@ def main():
     except (OSError, ValueError) as e:
         print('vm_results: %s' % e, file=sys.stderr)
         return 3
-    reports, failures = judge(boots, entries)
+    reports, failures = judge(boots, entries, hierarchy, documented)
     last = boots[-1]
 
     if args.next_boot:
@@ -279,7 +289,7 @@ def main():
     failed_checks = ['%s (boot %d)' % (c, n) for c, ok, n in unload if not ok]
     edges = set().union(*(b.edges for b in boots))
     dumped = any(b.ld is not None for b in boots)
-    seen, bad = lockdep_report(edges, hierarchy, documented)
+    seen = lockdep_report(edges, hierarchy, documented)[0]
 
     os.makedirs(args.results, exist_ok=True)
     with open(os.path.join(args.results, 'tap.txt'), 'w', encoding='utf-8') as f:
@@ -323,14 +333,14 @@ def main():
         code, verdict = 2, 'kernel report'
     elif infra:
         code, verdict = 3, 'infrastructure: ' + '; '.join(infra)
-    elif nfail or bad:
-        code, verdict = 1, 'test failed'
+    elif nfail:
+        code, verdict = 1, 'forbidden lock order' if \
+            all(f['title'].startswith('forbidden') for f in new_failures) and \
+            not failed_checks else 'test failed'
     elif stale:
         code, verdict = 1, 'stale finding'
     else:
         code, verdict = 0, 'passed' + (' (known findings)' if known or known_failures else '')
-    if bad and code == 0:
-        code, verdict = 1, 'forbidden lock order'
 
     multi = len(boots) > 1
     rows = ['driver: %s' % args.driver] if args.driver else []
@@ -385,7 +395,7 @@ def main():
     rows.append('kernel reports: %d%s' % (len(folded(real)), ''.join(
         '\n  %s (x%d%s)' % (r['title'], c, where(bs)) for r, c, bs in folded(real))))
     if new_failures:
-        rows.append('failed tests: %d%s' % (len(folded(new_failures)), ''.join(
+        rows.append('failures: %d%s' % (len(folded(new_failures)), ''.join(
             '\n  %s%s' % (f['title'], where(bs)) for f, _, bs in folded(new_failures))))
     if known or known_failures:
         rows.append('known findings: %d%s%s' % (len(folded(known + known_failures)), ''.join(
@@ -411,8 +421,11 @@ def main():
             if sum(1 for b in boots if b.ld) > 1 else ''))
         for e in documented:
             rows.append('  %s %s -> %s' % ('seen   ' if e in seen else 'missing', e[0], e[1]))
-        for e in bad:
-            rows.append('  FORBIDDEN %s -> %s' % e)
+        for f in failures:
+            if f['title'].startswith('forbidden lock order: '):
+                rows.append('  FORBIDDEN %s%s' % (
+                    f['title'][len('forbidden lock order: '):],
+                    ' (known finding)' if f['known'] else ''))
         blind = [m for m in merged.values() if m.provisional]
         if blind:
             rows.append('  %d results come from after lockdep stopped recording: '
