@@ -15,7 +15,7 @@
 # infrastructure failed, 4 a hang or timeout.
 # Environment: DRIVER, KVER, KDIR, STRESS_SECONDS, STRESS_THREADS, SEED,
 # RESULTS (the results directory), VM_TIMEOUT (per boot), VM_BOOTS (at
-# most that many boots, default 10), MODULE_CFLAGS, and VM_STOP_GRACE
+# most that many boots, default 12), MODULE_CFLAGS, and VM_STOP_GRACE
 # (stop the VM that many seconds after the first detection, as make
 # replay does).
 
@@ -102,7 +102,7 @@ judge=(python3 "$PROJ/tools/testing/vm_results.py" "$results"
        --allowlist "$PROJ/tools/testing/allowlist.txt" --driver "$driver_desc"
        --lock-order "$PROJ/tools/testing/lock-order/$DRIVER.txt"
        --series "$(tree_version "$(base_tree)" | cut -d. -f1,2)" "${findings[@]}")
-max_boots=${VM_BOOTS:-10}
+max_boots=${VM_BOOTS:-12}
 logs=()
 ran=
 defer=1
