@@ -7,8 +7,12 @@
  */
 #include "vfio_ap_private.h"
 
-/* Status of PQAP(AQIC) in general register 1, bits 32-39. */
-#define AQIC_STATUS(rc)	((u64)(rc) << 24)
+/*
+ * The AP queue status word of PQAP(AQIC) goes to bits 32-63 of general
+ * register 1, its response code to bits 40-47 (handle_pqap() in
+ * vfio_ap_ops.c: the 32-bit struct ap_queue_status, shifted right by 32).
+ */
+#define AQIC_STATUS(rc)	((u64)(rc) << 16)
 
 /**
  * vfio_ap_handle_pqap() - the PQAP(AQIC) hook installed in a guest

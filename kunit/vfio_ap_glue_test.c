@@ -358,9 +358,10 @@ static void vfio_ap_ref_glue_test_pqap_intercepts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kvm_sim_pqap(&vcpu, 0x0104, true), -EOPNOTSUPP);
 	attach(test, ctx);
 	KUNIT_EXPECT_EQ(test, kvm_sim_pqap(&vcpu, 0x0104, true), 0);
-	KUNIT_EXPECT_EQ(test, vcpu.gprs[1] >> 24, (u64)AP_RESPONSE_NORMAL);
+	/* The status word in bits 32-63, its response code in 40-47. */
+	KUNIT_EXPECT_EQ(test, vcpu.gprs[1], (u64)AP_RESPONSE_NORMAL << 16);
 	KUNIT_EXPECT_EQ(test, kvm_sim_pqap(&vcpu, 0x0204, true), 0);
-	KUNIT_EXPECT_EQ(test, vcpu.gprs[1] >> 24, (u64)AP_RESPONSE_Q_NOT_AVAIL);
+	KUNIT_EXPECT_EQ(test, vcpu.gprs[1], (u64)AP_RESPONSE_Q_NOT_AVAIL << 16);
 	/* vCPU threads run against the attached guest. */
 	KUNIT_ASSERT_EQ(test, kvm_sim_start_vcpus(ctx->kvm, 2, 1000), 0);
 	msleep(50);
