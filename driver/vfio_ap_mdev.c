@@ -378,19 +378,24 @@ const struct attribute_group *vfio_ap_mdev_groups[] = {
 	NULL,
 };
 
-/* The mdev core's own "remove" attribute. */
+/*
+ * The mdev core's own "remove" attribute, as remove_store() of
+ * drivers/vfio/mdev/mdev_sysfs.c: any number is taken, 0 removes nothing
+ * and any other the mdev; a remover that loses the race to another one
+ * succeeds without removing.
+ */
 static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 			    const char *buf, size_t count)
 {
 	struct ap_matrix_mdev *matrix_mdev = to_matrix_mdev(dev);
 	unsigned long val;
-	int ret;
+	int ret = 0;
 
-	if (kstrtoul(buf, 0, &val) < 0 || val != 1)
+	if (kstrtoul(buf, 0, &val) < 0)
 		return -EINVAL;
 	get_device(dev);
-	ret = device_remove_file_self(dev, attr) ?
-	      vfio_ap_mdev_remove(matrix_mdev) : -ENODEV;
+	if (val && device_remove_file_self(dev, attr))
+		ret = vfio_ap_mdev_remove(matrix_mdev);
 	put_device(dev);
 	return ret ? ret : count;
 }
@@ -464,7 +469,11 @@ struct ap_matrix_mdev *vfio_ap_mdev_find(const char *name)
 
 /**
  * vfio_ap_mdev_create() - the "create" attribute of the mdev type
- * @buf: a UUID, optionally followed by a newline
+ * @buf: a UUID, optionally followed by one more byte
+ *
+ * As create_store() of drivers/vfio/mdev/mdev_sysfs.c: 36 or 37 bytes,
+ * of which guid_parse() reads the first 36, so a 37th byte is ignored
+ * whatever it is.
  *
  * Return: 0; -EINVAL for a malformed UUID, -EUSERS when no instance is
  * left, -EEXIST if the UUID is taken, -ENOMEM, or a driver-core error.
@@ -477,9 +486,7 @@ int vfio_ap_mdev_create(const char *buf)
 	guid_t uuid;
 	int ret;
 
-	if (len == UUID_STRING_LEN + 1 && buf[UUID_STRING_LEN] == '\n')
-		len--;
-	if (len != UUID_STRING_LEN)
+	if (len < UUID_STRING_LEN || len > UUID_STRING_LEN + 1)
 		return -EINVAL;
 	memcpy(tmp, buf, UUID_STRING_LEN);
 	tmp[UUID_STRING_LEN] = '\0';
