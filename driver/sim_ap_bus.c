@@ -43,6 +43,13 @@ static DEFINE_SPINLOCK(ap_hw_lock);
 /* What PQAP(QCI) returns now, and the card type of each adapter. */
 static struct ap_matrix ap_hw_config;
 static int ap_hw_card_type[AP_MATRIX_BITS];
+/*
+ * The response code of each APQN's next reset (0: success), kept by the
+ * machine as the upstream-mode AP machine does, not by the queue device:
+ * it may be set for a queue of the configuration that the bus has not
+ * scanned yet, and it outlives the device.
+ */
+static u8 ap_hw_reset_rc[AP_MATRIX_BITS * AP_MATRIX_BITS];
 /* The configuration as of the last scan; under ap_scan_mutex. */
 static struct ap_matrix ap_bus_config;
 
@@ -221,7 +228,13 @@ EXPORT_SYMBOL_GPL(ap_sim_get_queue);
  */
 int ap_sim_zapq(struct ap_sim_queue *q)
 {
-	return atomic_xchg(&q->next_reset_rc, AP_RESPONSE_NORMAL);
+	int rc;
+
+	spin_lock(&ap_hw_lock);
+	rc = ap_hw_reset_rc[q->apqn];
+	ap_hw_reset_rc[q->apqn] = AP_RESPONSE_NORMAL;
+	spin_unlock(&ap_hw_lock);
+	return rc;
 }
 EXPORT_SYMBOL_GPL(ap_sim_zapq);
 
@@ -342,11 +355,12 @@ EXPORT_SYMBOL_GPL(ap_sim_set_card_type);
  * @rc: AP_RESPONSE_Q_NOT_AVAIL, _DECONFIGURED, _CHECKSTOPPED or
  *	_RESET_IN_PROGRESS (0 cancels)
  *
- * Return: 0, -EINVAL for another code, -ENODEV if there is no such queue.
+ * Return: 0, -EINVAL for another code, -ENODEV if the host configuration
+ * has no such queue.
  */
 int ap_sim_fail_next_reset(int apqn, int rc)
 {
-	struct ap_sim_queue *q;
+	int ret = 0;
 
 	switch (rc) {
 	case AP_RESPONSE_NORMAL:
@@ -358,12 +372,16 @@ int ap_sim_fail_next_reset(int apqn, int rc)
 	default:
 		return -EINVAL;
 	}
-	q = ap_sim_get_queue(apqn);
-	if (!q)
+	if (apqn < 0 || apqn >= ARRAY_SIZE(ap_hw_reset_rc))
 		return -ENODEV;
-	atomic_set(&q->next_reset_rc, rc);
-	put_device(&q->dev);
-	return 0;
+	spin_lock(&ap_hw_lock);
+	if (test_bit(AP_MATRIX_APID(apqn), ap_hw_config.apm) &&
+	    test_bit(AP_MATRIX_APQI(apqn), ap_hw_config.aqm))
+		ap_hw_reset_rc[apqn] = rc;
+	else
+		ret = -ENODEV;
+	spin_unlock(&ap_hw_lock);
+	return ret;
 }
 EXPORT_SYMBOL_GPL(ap_sim_fail_next_reset);
 

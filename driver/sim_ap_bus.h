@@ -23,12 +23,10 @@
  * struct ap_sim_queue - a simulated AP queue device
  * @dev: the device on the ap_sim bus, named "%02x.%04x"
  * @apqn: adapter << 8 | domain
- * @next_reset_rc: response code the next reset returns (0: success)
  */
 struct ap_sim_queue {
 	struct device dev;
 	int apqn;
-	atomic_t next_reset_rc;
 };
 
 #define to_ap_sim_queue(d) container_of(d, struct ap_sim_queue, dev)
