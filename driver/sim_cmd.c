@@ -334,9 +334,40 @@ static int guest_vfio_del_fn(void *data, int argc, char **argv)
 
 SIM_WRITE_FOPS(guest_vfio_del);
 
+/* pqap: write "APQN IR" (IR 0 or 1) to intercept once; read "RET GR1". */
+static int guest_pqap_fn(void *data, int argc, char **argv)
+{
+	struct sim_guest_files *f = data;
+	unsigned long apqn, ir;
+	int ret;
+
+	if (argc != 2)
+		return -EINVAL;
+	ret = sim_cmd_num(argv[0], 0xffff, &apqn);
+	ret = ret ? : sim_cmd_num(argv[1], 1, &ir);
+	if (ret)
+		return ret;
+	mutex_lock(&f->pqap_lock);
+	f->pqap_ret = f->ops->pqap(f->guest, apqn, ir, &f->pqap_gr1);
+	mutex_unlock(&f->pqap_lock);
+	return 0;
+}
+
+static int guest_pqap_show(struct seq_file *m, void *v)
+{
+	struct sim_guest_files *f = m->private;
+
+	mutex_lock(&f->pqap_lock);
+	seq_printf(m, "%d %016llx\n", f->pqap_ret, f->pqap_gr1);
+	mutex_unlock(&f->pqap_lock);
+	return 0;
+}
+
+SIM_RW_FOPS(guest_pqap);
+
 /**
  * sim_guest_cmd() - the command of a guest's control file
- * @file: "vcpus", "vfio_add" or "vfio_del"
+ * @file: "vcpus", "vfio_add", "vfio_del" or "pqap"
  *
  * For callers without debugfs, such as the KUnit tests.
  *
@@ -351,6 +382,8 @@ sim_cmd_fn sim_guest_cmd(const char *file)
 		return guest_vfio_add_fn;
 	if (!strcmp(file, "vfio_del"))
 		return guest_vfio_del_fn;
+	if (!strcmp(file, "pqap"))
+		return guest_pqap_fn;
 	return NULL;
 }
 
@@ -361,8 +394,8 @@ sim_cmd_fn sim_guest_cmd(const char *file)
  * @guest: the simulation's guest
  * @ops: what the files act on
  *
- * Files: crycb and apcb (read), vcpus (read and write), vfio_add and
- * vfio_del (write).
+ * Files: crycb and apcb (read), vcpus and pqap (read and write),
+ * vfio_add and vfio_del (write).
  *
  * Return: the directory's handle, or NULL without memory.
  */
@@ -377,6 +410,8 @@ struct sim_guest_files *sim_guest_files_add(struct dentry *parent, int id,
 		return NULL;
 	f->guest = guest;
 	f->ops = ops;
+	mutex_init(&f->pqap_lock);
+	f->pqap_ret = -ENODATA;
 	snprintf(name, sizeof(name), "%d", id);
 	f->dir = debugfs_create_dir(name, parent);
 	debugfs_create_file("crycb", 0444, f->dir, f, &guest_crycb_fops);
@@ -386,6 +421,7 @@ struct sim_guest_files *sim_guest_files_add(struct dentry *parent, int id,
 			    &guest_vfio_add_fops);
 	debugfs_create_file("vfio_del", 0200, f->dir, f,
 			    &guest_vfio_del_fops);
+	debugfs_create_file("pqap", 0644, f->dir, f, &guest_pqap_fops);
 	return f;
 }
 
@@ -398,5 +434,6 @@ void sim_guest_files_remove(struct sim_guest_files *files)
 	if (!files)
 		return;
 	debugfs_remove(files->dir);
+	mutex_destroy(&files->pqap_lock);
 	kfree(files);
 }

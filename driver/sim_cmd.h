@@ -14,6 +14,7 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
@@ -108,6 +109,10 @@ int sim_guest_id_arg(int argc, char **argv, unsigned long *id);
  * @intercepts: how many intercepts they handled (reading vcpus)
  * @vfio: KVM_DEV_VFIO_FILE_ADD (@add) or _DEL of what @arg names: an mdev
  *	UUID for the model, a group's file descriptor for the KVM shim
+ * @pqap: one PQAP(AQIC) intercept for @apqn on the caller's thread, with
+ *	the IR bit set if @enable; return the hook's return value (or
+ *	-EOPNOTSUPP without a hook) and set @gr1 to general register 1
+ *	afterwards, the status word the hook wrote back
  */
 struct sim_guest_ops {
 	unsigned int (*read_crycb)(void *guest, u8 *crycb);
@@ -116,6 +121,7 @@ struct sim_guest_ops {
 	int (*nr_vcpus)(void *guest);
 	unsigned long (*intercepts)(void *guest);
 	int (*vfio)(void *guest, bool add, const char *arg);
+	int (*pqap)(void *guest, int apqn, bool enable, u64 *gr1);
 };
 
 /**
@@ -123,11 +129,17 @@ struct sim_guest_ops {
  * @dir: the directory
  * @guest: the simulation's guest
  * @ops: what the files act on
+ * @pqap_lock: serialises the pqap file's intercepts and @pqap_ret/_gr1
+ * @pqap_ret: the hook's return value of the last pqap intercept
+ * @pqap_gr1: general register 1 after it
  */
 struct sim_guest_files {
 	struct dentry *dir;
 	void *guest;
 	const struct sim_guest_ops *ops;
+	struct mutex pqap_lock;	/* the pqap file */
+	int pqap_ret;
+	u64 pqap_gr1;
 };
 
 struct sim_guest_files *sim_guest_files_add(struct dentry *parent, int id,

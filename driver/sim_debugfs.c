@@ -13,6 +13,8 @@
  *   guests/ID/vcpus    write "NR RATE_HZ" to start, "0" to stop; read
  *                      "NR INTERCEPTS"
  *   guests/ID/vfio_add write an mdev UUID (KVM_DEV_VFIO_FILE_ADD)
+ *   guests/ID/pqap     write "APQN IR" for one PQAP(AQIC) intercept;
+ *                      read "RET GR1" of the last one
  *   guests/ID/vfio_del write an mdev UUID (KVM_DEV_VFIO_FILE_DEL)
  *   vfio/UUID          open() opens the VFIO device, close() closes it
  *
@@ -109,6 +111,16 @@ static int guest_vfio(void *guest, bool add, const char *uuid)
 	return add ? kvm_sim_vfio_add(guest, uuid) : kvm_sim_vfio_del(guest, uuid);
 }
 
+/* One PQAP(AQIC) intercept on a vCPU of its own, for guests/ID/pqap. */
+static int guest_pqap(void *guest, int apqn, bool enable, u64 *gr1)
+{
+	struct kvm_sim_vcpu vcpu = { .kvm = guest, .id = 64 };
+	int ret = kvm_sim_pqap(&vcpu, apqn, enable);
+
+	*gr1 = vcpu.gprs[1];
+	return ret;
+}
+
 static const struct sim_guest_ops kvm_sim_guest_ops = {
 	.read_crycb = guest_read_crycb,
 	.start_vcpus = guest_start_vcpus,
@@ -116,6 +128,7 @@ static const struct sim_guest_ops kvm_sim_guest_ops = {
 	.nr_vcpus = guest_nr_vcpus,
 	.intercepts = guest_intercepts,
 	.vfio = guest_vfio,
+	.pqap = guest_pqap,
 };
 
 /**

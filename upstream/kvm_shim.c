@@ -470,13 +470,16 @@ void kvm_shim_read_crycb(struct kvm_shim_guest *g, u8 *out)
 
 /*
  * handle_pqap() of arch/s390/kvm/priv.c for PQAP(AQIC): the hook is
- * called with pqap_hook_rwsem held for reading.
+ * called with pqap_hook_rwsem held for reading. Returns the hook's
+ * return value, or -EOPNOTSUPP without a hook (KVM then lets user space
+ * handle the instruction).
  */
-static void vcpu_pqap(struct kvm_shim_vcpu *v, int apqn, bool enable)
+static int vcpu_pqap(struct kvm_shim_vcpu *v, int apqn, bool enable)
 {
 	struct kvm_vcpu *vcpu = &v->vcpu;
 	struct kvm *kvm = vcpu->kvm;
 	crypto_hook pqap_hook;
+	int ret = -EOPNOTSUPP;
 
 	vcpu->run->s.regs.gprs[0] = 3UL << 24 | apqn;	/* fc 3: AQIC */
 	/* GR1: the IR bit and guest ISC 3; GR2: the NIB. */
@@ -485,10 +488,11 @@ static void vcpu_pqap(struct kvm_shim_vcpu *v, int apqn, bool enable)
 	down_read(&kvm->arch.crypto.pqap_hook_rwsem);
 	if (kvm->arch.crypto.pqap_hook) {
 		pqap_hook = *kvm->arch.crypto.pqap_hook;
-		pqap_hook(vcpu);
+		ret = pqap_hook(vcpu);
 	}
 	up_read(&kvm->arch.crypto.pqap_hook_rwsem);
 	v->intercepts++;
+	return ret;
 }
 
 /* One period of a vCPU: PQAP(AQIC) on an APQN of the guest's APCB. */
@@ -539,12 +543,10 @@ void kvm_shim_stop_vcpus(struct kvm_shim_guest *g)
 	mutex_unlock(&g->vcpu_lock);
 }
 
-static int vcpu_init(struct kvm_shim_guest *g, struct kvm_shim_vcpu *v,
-		     int i, unsigned int rate_hz)
+/* A vCPU's kvm_run and SIE block, without a thread. */
+static int vcpu_alloc(struct kvm_shim_guest *g, struct kvm_shim_vcpu *v,
+		      int i)
 {
-	char name[32];
-	int ret;
-
 	v->g = g;
 	v->vcpu.kvm = g->kvm;
 	v->vcpu.vcpu_id = i;
@@ -556,11 +558,55 @@ static int vcpu_init(struct kvm_shim_guest *g, struct kvm_shim_vcpu *v,
 	}
 	/* Interruption support for AP: the AQIC hook's precondition. */
 	v->vcpu.arch.sie_block->eca = ECA_APIE | ECA_AIV;
+	return 0;
+}
+
+static int vcpu_init(struct kvm_shim_guest *g, struct kvm_shim_vcpu *v,
+		     int i, unsigned int rate_hz)
+{
+	char name[32];
+	int ret;
+
+	ret = vcpu_alloc(g, v, i);
+	if (ret)
+		return ret;
 	snprintf(name, sizeof(name), "kvm_shim%d/vcpu%d", g->id, i);
 	ret = sim_vcpu_start(&v->thread, vcpu_intercept, rate_hz,
 			     0x9e3779b97f4a7c15ULL * (g->id * 64 + i + 1), name);
 	if (ret)
 		vcpu_free(v);
+	return ret;
+}
+
+/**
+ * kvm_shim_pqap() - one PQAP(AQIC) intercept, on the caller's thread
+ * @g: the guest
+ * @apqn: the APQN in general register 0
+ * @enable: set the IR bit (enable interruptions) or not
+ * @gr1: set to general register 1 after the intercept: the AP queue
+ *	status word the hook wrote back
+ *
+ * A vCPU of its own (number 64, beyond those of kvm_shim_start_vcpus())
+ * intercepts once, so that a test sees the hook's answer to one
+ * instruction.
+ *
+ * Return: the hook's return value, -EOPNOTSUPP without a hook, or
+ * -ENOMEM.
+ */
+int kvm_shim_pqap(struct kvm_shim_guest *g, int apqn, bool enable, u64 *gr1)
+{
+	struct kvm_shim_vcpu *v = kzalloc(sizeof(*v), GFP_KERNEL);
+	int ret;
+
+	if (!v)
+		return -ENOMEM;
+	ret = vcpu_alloc(g, v, 64);
+	if (!ret) {
+		ret = vcpu_pqap(v, apqn, enable);
+		*gr1 = v->vcpu.run->s.regs.gprs[1];
+		vcpu_free(v);
+	}
+	kfree(v);
 	return ret;
 }
 

@@ -52,5 +52,6 @@ int kvm_shim_start_vcpus(struct kvm_shim_guest *g, int nr,
 void kvm_shim_stop_vcpus(struct kvm_shim_guest *g);
 unsigned long kvm_shim_intercepts(struct kvm_shim_guest *g);
 void kvm_shim_read_crycb(struct kvm_shim_guest *g, u8 *out);
+int kvm_shim_pqap(struct kvm_shim_guest *g, int apqn, bool enable, u64 *gr1);
 
 #endif /* _VFIO_AP_UPSTREAM_KVM_SHIM_H_ */

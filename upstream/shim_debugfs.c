@@ -5,7 +5,8 @@
  * as the model's simulation (sim_cmd.h), and the host's default AP
  * driver.
  *
- * vfio_ap_ref/
+ * vfio_ap_shim/ (not vfio_ap_ref/, so that the model's simulation can be
+ * loaded next to it)
  *   ap/config          as the model's: "+a N", "-d N", "scan", "apxa 0|1",
  *                      "type APID T", "reset_fail APQN RC"; "scan" runs
  *                      the real AP bus's scan
@@ -17,6 +18,8 @@
  *                      "NR INTERCEPTS"
  *   guests/ID/vfio_add write a VFIO group file descriptor of the writing
  *                      process (KVM_DEV_VFIO_FILE_ADD)
+ *   guests/ID/pqap     write "APQN IR" for one PQAP(AQIC) intercept;
+ *                      read "RET GR1" of the last one
  *   guests/ID/vfio_del write one (KVM_DEV_VFIO_FILE_DEL)
  *
  * Guests are attached through the real VFIO group and device files, so
@@ -108,6 +111,12 @@ static int guest_vfio(void *guest, bool add, const char *arg)
 	return add ? kvm_shim_file_add(guest, fd) : kvm_shim_file_del(guest, fd);
 }
 
+/* One PQAP(AQIC) intercept, for guests/ID/pqap. */
+static int guest_pqap(void *guest, int apqn, bool enable, u64 *gr1)
+{
+	return kvm_shim_pqap(guest, apqn, enable, gr1);
+}
+
 static const struct sim_guest_ops kvm_shim_guest_ops = {
 	.read_crycb = guest_read_crycb,
 	.start_vcpus = guest_start_vcpus,
@@ -115,6 +124,7 @@ static const struct sim_guest_ops kvm_shim_guest_ops = {
 	.nr_vcpus = guest_nr_vcpus,
 	.intercepts = guest_intercepts,
 	.vfio = guest_vfio,
+	.pqap = guest_pqap,
 };
 
 static int guest_create_fn(void *data, int argc, char **argv)
@@ -170,7 +180,7 @@ static int __init vfio_ap_shim_init(void)
 	ret = ap_host_drv_register();
 	if (ret)
 		return ret;
-	shim_root = debugfs_create_dir("vfio_ap_ref", NULL);
+	shim_root = debugfs_create_dir("vfio_ap_shim", NULL);
 	ap = debugfs_create_dir("ap", shim_root);
 	debugfs_create_file("config", 0644, ap, NULL, &ap_config_fops);
 	shim_guests = debugfs_create_dir("guests", shim_root);
