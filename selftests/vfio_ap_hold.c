@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	guest = atoi(argv[2]);
-	fd = var_writef(VAR_DBG "/guests/create", "%d", guest);
+	fd = var_writef(tpath("%s/guests/create", VAR_DBG), "%d", guest);
 	if (!fd || fd == -EEXIST)
 		fd = vfio_link_open(&link, argv[1]);
 	if (!fd)
@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	while (read(0, &c, 1) > 0)
 		;
 	close(fd);
-	var_writef(VAR_DBG "/guests/destroy", "%d", guest);
+	var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", guest);
 	vfio_link_close(&link);
 	return 0;
 }

@@ -97,12 +97,12 @@ static inline int mdev_read(const char *uuid, const char *attr, char *buf,
 /* A command to the simulated host AP configuration. */
 static inline int host_cmd(const char *cmd)
 {
-	return var_write(VAR_DBG "/ap/config", cmd);
+	return var_write(tpath("%s/ap/config", VAR_DBG), cmd);
 }
 
 static inline int guest_path(char *buf, int id, const char *file)
 {
-	return snprintf(buf, 256, VAR_DBG "/guests/%d/%s", id, file);
+	return snprintf(buf, 256, "%s/guests/%d/%s", VAR_DBG, id, file);
 }
 
 /* The guest's APCB as the simulation decodes it from the CRYCB. */

@@ -163,8 +163,8 @@ static bool actor_op(struct actor_arg *a)
 		pthread_mutex_unlock(&st->fd_lock);
 		return !ret;
 	case A_DESTROY:
-		var_writef(VAR_DBG "/guests/destroy", "%d", 100 + m);
-		ret = var_writef(VAR_DBG "/guests/create", "%d", 100 + m);
+		var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", 100 + m);
+		ret = var_writef(tpath("%s/guests/create", VAR_DBG), "%d", 100 + m);
 		if (!ret)
 			ret = guest_vfio(100 + m, true, &st->link[m],
 					 mdev_uuid[m]);
@@ -311,7 +311,7 @@ static int check_invariants(struct stress *st)
 	    access(tpath("%s/%s/remove", VAR_ROOT, SPARE_UUID), F_OK))
 		return fail(st, "mdev %s exists without its remove file", SPARE_UUID);
 	/* Host config: "apm <list>\naqm <list>\nadm <list>\n". */
-	if (var_read(VAR_DBG "/ap/config", buf, sizeof(buf)) < 0)
+	if (var_read(tpath("%s/ap/config", VAR_DBG), buf, sizeof(buf)) < 0)
 		return fail(st, "cannot read the host config");
 	memset(&host, 0, sizeof(host));
 	{
@@ -477,7 +477,7 @@ FIXTURE_SETUP(stress)
 		st->vfio_fd[m] = -1;
 		st->link[m] = (struct vfio_link)VFIO_LINK_INIT;
 		ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), mdev_uuid[m]));
-		ASSERT_EQ(0, var_writef(VAR_DBG "/guests/create", "%d", 100 + m));
+		ASSERT_EQ(0, var_writef(tpath("%s/guests/create", VAR_DBG), "%d", 100 + m));
 		ASSERT_EQ(0, vfio_link_open(&st->link[m], mdev_uuid[m]));
 		ASSERT_EQ(0, guest_vfio(100 + m, true, &st->link[m], mdev_uuid[m]));
 	}
@@ -492,7 +492,7 @@ FIXTURE_TEARDOWN(stress)
 	for (m = 0; m < NR_MDEVS; m++) {
 		if (st->vfio_fd[m] >= 0)
 			close(st->vfio_fd[m]);
-		var_writef(VAR_DBG "/guests/destroy", "%d", 100 + m);
+		var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", 100 + m);
 		vfio_link_close(&st->link[m]);
 		mdev_write(mdev_uuid[m], "remove", "1");
 	}

@@ -13,8 +13,10 @@
  *    container, the mdev's group (handed to the KVM shim by its file
  *    descriptor) and the device file from VFIO_GROUP_GET_DEVICE_FD.
  *
- * The debugfs control interface (/sys/kernel/debug/vfio_ap_ref) speaks
- * the same commands under both.
+ * The debugfs control interfaces (/sys/kernel/debug/vfio_ap_ref of the
+ * model's simulation, /sys/kernel/debug/vfio_ap_shim of the shims) speak
+ * the same commands. Their names differ so that both drivers can be
+ * loaded at once, as the differential test (vfio_ap_diff.c) does.
  */
 #ifndef _VFIO_AP_TARGET_H_
 #define _VFIO_AP_TARGET_H_
@@ -32,8 +34,6 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
-#define VAR_DBG		"/sys/kernel/debug/vfio_ap_ref"
-
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
@@ -45,6 +45,7 @@
  * @bus: the AP bus
  * @drv: the vfio_ap driver on the bus
  * @hostdrv: the host's default driver on the bus
+ * @dbg: the simulation's debugfs control directory
  * @real_vfio: guests attach through /dev/vfio, not the model's debugfs
  * @real_mdev: the real mdev core: "remove" takes any number, 0 being a
  *	no-op and any other removing the mdev; the model takes only 1
@@ -55,6 +56,7 @@ struct var_target {
 	const char *bus;
 	const char *drv;
 	const char *hostdrv;
+	const char *dbg;
 	bool real_vfio;
 	bool real_mdev;
 };
@@ -66,6 +68,7 @@ static const struct var_target var_targets[] = {
 		.bus = "/sys/bus/ap_sim",
 		.drv = "/sys/bus/ap_sim/drivers/vfio_ap_ref",
 		.hostdrv = "/sys/bus/ap_sim/drivers/ap_sim_host",
+		.dbg = "/sys/kernel/debug/vfio_ap_ref",
 	},
 	{
 		.name = "upstream (vfio_ap)",
@@ -73,6 +76,7 @@ static const struct var_target var_targets[] = {
 		.bus = "/sys/bus/ap",
 		.drv = "/sys/bus/ap/drivers/vfio_ap",
 		.hostdrv = "/sys/bus/ap/drivers/apsim_host",
+		.dbg = "/sys/kernel/debug/vfio_ap_shim",
 		.real_vfio = true,
 		.real_mdev = true,
 	},
@@ -85,19 +89,19 @@ static const struct var_target *var_t;
 #define VAR_BUS		(var_t->bus)
 #define VAR_DRV		(var_t->drv)
 #define VAR_HOSTDRV	(var_t->hostdrv)
+#define VAR_DBG		(var_t->dbg)
 
 /*
- * Find the driver under test: the one whose matrix device exists, with
- * the simulation's debugfs mounted. Returns NULL if there is none.
+ * Find the driver under test: the first whose matrix device and
+ * simulation debugfs exist. Returns NULL if there is none.
  */
 static inline const struct var_target *var_target_detect(void)
 {
 	unsigned int i;
 
-	if (access(VAR_DBG, F_OK))
-		return NULL;
 	for (i = 0; i < ARRAY_SIZE(var_targets); i++)
-		if (!access(var_targets[i].root, F_OK))
+		if (!access(var_targets[i].root, F_OK) &&
+		    !access(var_targets[i].dbg, F_OK))
 			return var_t = &var_targets[i];
 	return NULL;
 }
@@ -235,7 +239,7 @@ static inline int guest_file_write(int guest, const char *file,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fd = open(tpath(VAR_DBG "/guests/%d/%s", guest, file), O_WRONLY);
+	fd = open(tpath("%s/guests/%d/%s", VAR_DBG, guest, file), O_WRONLY);
 	if (fd < 0)
 		return -errno;
 	if (write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf))
@@ -270,7 +274,7 @@ static inline int vfio_device_open(struct vfio_link *l, const char *uuid)
 	if (var_t->real_vfio)
 		fd = ioctl(l->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
 	else
-		fd = open(tpath(VAR_DBG "/vfio/%s", uuid), O_RDWR);
+		fd = open(tpath("%s/vfio/%s", VAR_DBG, uuid), O_RDWR);
 	return fd < 0 ? -errno : fd;
 }
 
