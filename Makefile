@@ -17,6 +17,9 @@
 #   make replay [BUG=name[,name]] [RUNS=n]
 #                             rebuild the driver with known bugs put back
 #                             and show that the suite detects each one
+#   make diff [KVER=6.12|6.1] [SEED=n] [DIFF_OPS=n]
+#                             the model against the real vfio_ap: the
+#                             same operations on both, compared
 #   make bench                build times, boot time, stress ops/s and
 #                             the lockdep/KASAN overhead, in one run
 #   make deps                 install the Debian packages
@@ -25,12 +28,12 @@ SHELL := /bin/bash
 T := tools/testing
 KVER ?= 6.12
 ARCH ?= um
-export DRIVER KVER KDIR STRESS_SECONDS STRESS_THREADS SEED BUG RUNS
+export DRIVER KVER KDIR STRESS_SECONDS STRESS_THREADS SEED BUG RUNS DIFF_OPS
 
-.PHONY: help deps kunit coverage checkpatch kselftest replay test bench
+.PHONY: help deps kunit coverage checkpatch kselftest replay test bench diff
 
 help:
-	@sed -n '3,25s/^# \{0,1\}//p' Makefile
+	@sed -n '3,28s/^# \{0,1\}//p' Makefile
 
 deps:
 	@$(T)/deps.sh
@@ -49,6 +52,9 @@ kselftest: deps
 
 replay: deps
 	@$(T)/replay/replay.sh
+
+diff: deps
+	@$(T)/diff.sh
 
 test: deps
 	@$(T)/test.sh

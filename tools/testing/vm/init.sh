@@ -5,7 +5,8 @@
 # kselftests, checks module unload, asks kmemleak, dumps lockdep's graph
 # and powers off. Every step prints a marker line the host parses:
 #   VAR: <step> <result>
-# The kernel command line carries the stress parameters (var.*=).
+# The kernel command line carries the stress parameters (var.*=), and
+# var.mode=diff runs the differential test instead of the selftests.
 #
 # /lib/modules/modules.list names the modules in load order, each with
 # its role: "kernel" (the tree's VFIO modules, left loaded), "pinned"
@@ -70,6 +71,19 @@ kmemleak_scan() {
 	fi
 }
 
+# The differential test (tools/testing/diff.sh): both drivers are loaded;
+# vfio_ap_diff runs the same operations on each and compares.
+if [ "${VAR_MODE:-}" = diff ]; then
+	echo "VAR: diff begin"
+	/kselftest/vfio_ap_ref/vfio_ap_diff --seed "${VAR_SEED:-1}" \
+		--ops "${VAR_DIFF_OPS:-10000}" \
+		--divergences /kselftest/vfio_ap_ref/divergences.txt
+	echo "VAR: diff exit $?"
+	kmemleak_scan
+	echo "VAR: done"
+	poweroff -f
+fi
+
 echo "VAR: tests begin"
 cd /kselftest
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_ref_test
@@ -98,9 +112,12 @@ unload_checks() {
 	echo "VAR: unload begin"
 	local driver u
 	driver=$(awk '$2 == "driver" { print $1 }' /lib/modules/modules.list)
-	echo "+a 1" > /sys/kernel/debug/vfio_ap_ref/ap/config
-	echo "+d 1" > /sys/kernel/debug/vfio_ap_ref/ap/config
-	echo scan > /sys/kernel/debug/vfio_ap_ref/ap/config
+	for dbg in /sys/kernel/debug/vfio_ap_ref /sys/kernel/debug/vfio_ap_shim; do
+		[ -d $dbg ] || continue
+		echo "+a 1" > $dbg/ap/config
+		echo "+d 1" > $dbg/ap/config
+		echo scan > $dbg/ap/config
+	done
 	for mask in apmask aqmask; do
 		for bus in /sys/bus/ap_sim /sys/bus/ap; do
 			[ -w $bus/$mask ] && echo 0x > $bus/$mask

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The verdict of a differential run (tools/testing/diff.sh).
+
+Reads the VM's console: the lines of vfio_ap_diff ("diff: ...") and
+/init's markers ("VAR: ..."), and the kernel reports, judged as in a
+kselftest run: an allowlisted report is shown, a report the findings
+file lists for the real driver is known, any other fails the run.
+Writes summary.txt and result.json into the results directory and
+prints the summary.
+
+Exit: 0 passed, 1 a difference (or a stale divergence entry), 2 a new
+kernel report, 3 the run did not complete (infrastructure), 4 a hang.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import findings  # noqa: E402
+import scan_console  # noqa: E402
+
+
+def judge(text, allow, entries):
+    """The verdict as a dict: exit code, counts and lines."""
+    diff = [l[len('diff: '):] for l in text.splitlines()
+            if l.startswith('diff: ')]
+    exitline = re.search(r'^VAR: diff exit (\d+)$', text, re.M)
+    ok = next((l for l in diff if l.startswith('ok ')), None)
+    fail = [l for l in diff if l.startswith('FAIL ')]
+    ops = re.search(r'^ok seed \d+: (\d+) operations', ok or '')
+    reports = scan_console.judged(text, allow)
+    findings.mark_known(entries, reports)
+    new = [r for r in reports if not r['allowed'] and not r['known']]
+    hang = any(scan_console.detector_of(r['title']) == 'hang'
+               for r in new) or 'VAR-HOST: watchdog fired' in text
+    if hang:
+        rc = 4
+    elif new:
+        rc = 2
+    elif fail:
+        rc = 1
+    elif not exitline or not ok or exitline.group(1) != '0':
+        rc = 3
+    else:
+        rc = 0
+    return {
+        'exit': rc,
+        'operations': int(ops.group(1)) if ops else 0,
+        'diff': diff,
+        'reports': [{'title': r['title'], 'count': r['count'],
+                     'allowed': r['allowed'],
+                     'known': r['known'].where if r['known'] else None}
+                    for r in reports],
+    }
+
+
+def summary(v, desc):
+    verdicts = {0: 'passed', 1: 'failed: the drivers differ',
+                2: 'failed: a new kernel report',
+                3: 'failed: the run did not complete (infrastructure)',
+                4: 'failed: hang or timeout'}
+    out = ['differential: %s' % desc, '']
+    out += ['  ' + l for l in v['diff']]
+    out.append('')
+    for r in v['reports']:
+        how = ('allowed: %s' % r['allowed'] if r['allowed'] else
+               'known: %s' % r['known'] if r['known'] else 'NEW')
+        out.append('report: %s (x%d) -- %s' % (r['title'], r['count'], how))
+    out.append('verdict: %s (exit %d)' % (verdicts[v['exit']], v['exit']))
+    return '\n'.join(out) + '\n'
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('results')
+    ap.add_argument('--allowlist', required=True)
+    ap.add_argument('--findings')
+    ap.add_argument('--desc', default='')
+    args = ap.parse_args()
+    try:
+        with open(os.path.join(args.results, 'console.log'),
+                  encoding='utf-8', errors='replace') as f:
+            text = f.read()
+        allow = scan_console.load_allowlist(args.allowlist)
+        entries = findings.load(args.findings) if args.findings else []
+    except (OSError, ValueError, re.error) as e:
+        print('diff_results: %s' % e, file=sys.stderr)
+        return 3
+    v = judge(text, allow, entries)
+    s = summary(v, args.desc)
+    with open(os.path.join(args.results, 'summary.txt'), 'w') as f:
+        f.write(s)
+    with open(os.path.join(args.results, 'result.json'), 'w') as f:
+        json.dump(v, f, indent=1)
+    sys.stdout.write(s)
+    return v['exit']
+
+
+if __name__ == '__main__':
+    sys.exit(main())
