@@ -387,6 +387,8 @@ static void vfio_ap_ref_glue_test_destroy_guest_while_open(struct kunit *test)
 static void vfio_ap_ref_glue_test_create_errors(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_create(UUID_A), -EEXIST);
+	/* A 37th byte is ignored, whatever it is: the UUID is still taken. */
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_create(UUID_A "x"), -EEXIST);
 	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_create(UUID_A "\n\n"), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_create(""), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_create("11111111-2222-3333-4444-55555555555x"),
@@ -481,12 +483,17 @@ static const struct writer writers[] = {
 	  ID_EXPECT },
 	{ "unassign_control_domain", "", "0377", "0400", write_mdev_attr,
 	  ID_EXPECT },
-	{ "remove", "", "1", "2", write_mdev_attr,
-	  { -EINVAL, -EINVAL, -EINVAL, -EINVAL, SKIP, -EINVAL, -EINVAL, -EINVAL,
+	/*
+	 * As the mdev core's remove_store() and create_store(): "0" removes
+	 * nothing and succeeds, any other number removes; create reads the
+	 * first 36 of 36 or 37 bytes, so a 37th byte is ignored.
+	 */
+	{ "remove", "", "0", "1", write_mdev_attr,
+	  { -EINVAL, -EINVAL, -EINVAL, -EINVAL, 0, SKIP, -EINVAL, -EINVAL,
 	    -EINVAL } },
 	{ "create", "", "01234567-89ab-cdef-0123-456789abcdef",
 	  "01234567-89ab-cdef-0123-456789abcdefx", write_create,
-	  { -EINVAL, -EINVAL, -EINVAL, -EINVAL, 0, -EINVAL, -EINVAL, -EINVAL,
+	  { -EINVAL, -EINVAL, -EINVAL, -EINVAL, 0, 0, -EINVAL, -EINVAL,
 	    -EINVAL } },
 	/* An empty hex mask clears it; "-1" is the edit syntax. */
 	{ "apmask", "+", "+255", "+256", write_mask,
@@ -630,7 +637,10 @@ static void vfio_ap_ref_glue_test_write_bad_input(struct kunit *test)
 	ret = w->write(ctx, w, buf, strlen(buf));
 	KUNIT_EXPECT_EQ_MSG(test, ret, want, "%s <- \"%.40s\"", w->name, buf);
 	if (!ret && w->write == write_create) {
-		struct ap_matrix_mdev *m = vfio_ap_mdev_find(buf);
+		struct ap_matrix_mdev *m;
+
+		buf[UUID_STRING_LEN] = '\0';
+		m = vfio_ap_mdev_find(buf);
 
 		KUNIT_ASSERT_NOT_NULL(test, m);
 		KUNIT_EXPECT_EQ(test, vfio_ap_mdev_remove(m), 0);
