@@ -26,7 +26,7 @@
  * and control_domains, every queue's status (queues bound to vfio_ap)
  * and the guest's CRYCB, one "field value" line each.
  *
- * Files stay open and are read with pread() and written with pwrite()
+ * Files stay open and are read with pread() and written with write()
  * (sysfs and the debugfs command files ignore the offset): under TCG
  * with lockdep and KASAN, an open() of a sysfs file costs twenty times
  * a read. A file kept for reading is opened again when a read fails (it
@@ -166,7 +166,7 @@ static inline void drv_init(struct drv *d, const struct var_target *t)
 	var_t = saved;
 }
 
-/* Write @val to @path in one pwrite() on a kept file: 0 or -errno. */
+/* Write @val to @path in one write() on a kept file: 0 or -errno. */
 static inline int drv_write(struct drv *d, const char *path, const char *val)
 {
 	size_t len = strlen(val);
@@ -185,7 +185,12 @@ static inline int drv_write(struct drv *d, const char *path, const char *val)
 		if (c->fd < 0)
 			return -errno;
 	}
-	n = pwrite(c->fd, val, len, 0);
+	/*
+	 * write(), not pwrite(): seq_open() takes FMODE_PWRITE from the
+	 * debugfs files that can also be read (ap/config, pqap), and no
+	 * store these files reach looks at the position.
+	 */
+	n = write(c->fd, val, len);
 	return n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
 }
 
@@ -358,6 +363,15 @@ static inline int drv_apply(struct drv *d, const char *line, char *res,
 		ret = drv_write(d, tpath("%s/%s/remove", VAR_ROOT,
 					 diff_uuid[slot]), val);
 		drv_forget(d, tpath("%s/%s/", VAR_ROOT, diff_uuid[slot]));
+		/*
+		 * Gone with the mdev: its group, as QEMU would close it. The
+		 * guest keeps its link to the old group until it unlinks
+		 * everything at destroy, in both drivers' KVM.
+		 */
+		if (access(tpath("%s/%s", VAR_ROOT, diff_uuid[slot]), F_OK)) {
+			vfio_link_close(&d->link[slot]);
+			d->linked[slot] = false;
+		}
 		return ret;
 	}
 	if ((!strcmp(w[0], "assign") || !strcmp(w[0], "unassign")) &&
