@@ -28,7 +28,8 @@ SHELL := /bin/bash
 T := tools/testing
 KVER ?= 6.12
 ARCH ?= um
-export DRIVER KVER KDIR STRESS_SECONDS STRESS_THREADS SEED BUG RUNS DIFF_OPS
+export DRIVER KVER KDIR STRESS_SECONDS STRESS_THREADS SEED BUG RUNS DIFF_OPS \
+	DIFF_SURVEY DIFF_DEBUG
 
 .PHONY: help deps kunit coverage checkpatch kselftest replay test bench diff
 

@@ -12,8 +12,10 @@
 # the tree's series). Exit codes as make kselftest's: 0 passed, 1 the
 # drivers differ (or a divergence entry is stale), 2 a new kernel
 # report, 3 infrastructure, 4 a hang or timeout.
-# Environment: KVER, KDIR, SEED, DIFF_OPS (default 10000), RESULTS,
-# VM_TIMEOUT.
+# Environment: KVER, KDIR, SEED, DIFF_OPS (default 10000), DIFF_SURVEY
+# (1: report each kind of difference once and go on, for triage),
+# DIFF_DEBUG (1: on the debug kernel of the selftests; default 0, the
+# kernel without lockdep, KASAN and kmemleak), RESULTS, VM_TIMEOUT.
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +26,12 @@ SEED=${SEED:-$(date +%s)}
 DIFF_OPS=${DIFF_OPS:-10000}
 case "$SEED$DIFF_OPS" in
 *[!0-9]*) DIE_RC=2 die "SEED and DIFF_OPS must be non-negative integers" ;;
+esac
+DIFF_SURVEY=${DIFF_SURVEY:-0}
+DIFF_DEBUG=${DIFF_DEBUG:-0}
+case "$DIFF_SURVEY$DIFF_DEBUG" in
+[01][01]) ;;
+*) DIE_RC=2 die "DIFF_SURVEY and DIFF_DEBUG must be 0 or 1" ;;
 esac
 results=${RESULTS:-$PROJ/results/diff-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$results" || exit 3
@@ -36,7 +44,11 @@ step() {
 	"$@" || { echo "diff: $what failed (infrastructure)" >&2; exit 3; }
 }
 
-kbuild=$(step "building the VM kernel" "$vm/build-kernel.sh") || exit 3
+# The differential compares behaviour; lockdep, KASAN and kmemleak are
+# the selftests' detectors, and they make each operation several times
+# slower under TCG. DIFF_DEBUG=1 runs it on the debug kernel instead.
+kbuild=$(step "building the VM kernel" env VM_DEBUG="$DIFF_DEBUG" \
+	"$vm/build-kernel.sh") || exit 3
 ups=$(step "building the real vfio_ap" "$vm/build-upstream.sh" "$kbuild") || exit 3
 model=$(step "building the model" "$vm/build-modules.sh" "$kbuild") || exit 3
 series=$(tree_version "$tree" | cut -d. -f1,2)
@@ -64,11 +76,13 @@ echo "  DIFF seed=$SEED ops=$DIFF_OPS $(basename "$tree") -> $results" >&2
 VM_TIMEOUT=${VM_TIMEOUT:-$((300 + DIFF_OPS / 10))} \
 	"$vm/boot.sh" "$kbuild/arch/s390/boot/bzImage" \
 	"$results/initramfs.cpio.gz" "$results/console.log" \
-	var.mode=diff "var.seed=$SEED" "var.diff_ops=$DIFF_OPS"
+	var.mode=diff "var.seed=$SEED" "var.diff_ops=$DIFF_OPS" \
+	"var.diff_survey=$DIFF_SURVEY"
 rm -f "$results/initramfs.cpio.gz"
 python3 "$PROJ/tools/testing/diff_results.py" "$results" \
 	--allowlist "$PROJ/tools/testing/allowlist.txt" \
-	--findings "$PROJ/tools/testing/findings/$series.txt" --desc "$desc"
+	--findings "$PROJ/tools/testing/findings/$series.txt" --desc "$desc" \
+	--series "$series"
 rc=$?
 echo "wall: $(($(date +%s) - t0)) s" | tee -a "$results/summary.txt"
 exit $rc

@@ -46,8 +46,17 @@ def judge(text, allow, entries):
         rc = 3
     else:
         rc = 0
+    # The counts: the random run, and each divergence entry on its own
+    # sequence. The run passes when nothing but stale entries failed.
+    shown = [l for l in diff if re.match(r'divergence \S+ shows', l)]
+    stale = [l for l in fail if re.match(r'FAIL (divergence \S+ no longer|'
+                                         r'seed \d+: stale)', l)]
+    run_ok = rc == 0 or (rc == 1 and len(stale) == len(fail))
     return {
         'exit': rc,
+        'passed': int(run_ok) + len(shown),
+        'failed': int(not run_ok) + len([l for l in stale
+                                         if 'no longer' in l]),
         'operations': int(ops.group(1)) if ops else 0,
         'diff': diff,
         'reports': [{'title': r['title'], 'count': r['count'],
@@ -70,6 +79,8 @@ def summary(v, desc):
                'known: %s' % r['known'] if r['known'] else 'NEW')
         out.append('report: %s (x%d) -- %s' % (r['title'], r['count'], how))
     out.append('verdict: %s (exit %d)' % (verdicts[v['exit']], v['exit']))
+    out.append('differential(%s): %d passed, %d failed'
+               % (v['series'], v['passed'], v['failed']))
     return '\n'.join(out) + '\n'
 
 
@@ -79,6 +90,8 @@ def main():
     ap.add_argument('--allowlist', required=True)
     ap.add_argument('--findings')
     ap.add_argument('--desc', default='')
+    ap.add_argument('--series', default='?',
+                    help='the kernel series, for the counts line')
     args = ap.parse_args()
     try:
         with open(os.path.join(args.results, 'console.log'),
@@ -90,6 +103,7 @@ def main():
         print('diff_results: %s' % e, file=sys.stderr)
         return 3
     v = judge(text, allow, entries)
+    v['series'] = args.series
     s = summary(v, args.desc)
     with open(os.path.join(args.results, 'summary.txt'), 'w') as f:
         f.write(s)

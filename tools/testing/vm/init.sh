@@ -75,8 +75,10 @@ kmemleak_scan() {
 # vfio_ap_diff runs the same operations on each and compares.
 if [ "${VAR_MODE:-}" = diff ]; then
 	echo "VAR: diff begin"
+	survey=
+	[ "${VAR_DIFF_SURVEY:-0}" = 1 ] && survey=--survey
 	/kselftest/vfio_ap_ref/vfio_ap_diff --seed "${VAR_SEED:-1}" \
-		--ops "${VAR_DIFF_OPS:-10000}" \
+		--ops "${VAR_DIFF_OPS:-10000}" $survey \
 		--divergences /kselftest/vfio_ap_ref/divergences.txt
 	echo "VAR: diff exit $?"
 	kmemleak_scan
