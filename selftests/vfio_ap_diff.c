@@ -765,7 +765,7 @@ int main(int argc, char **argv)
 	bool survey = false;
 	__u64 seed = 1, r;
 	struct mismatch mm;
-	struct timespec t0, t1;
+	double t0;
 	int c, i, at;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -817,16 +817,14 @@ int main(int argc, char **argv)
 
 	printf("diff: seed %llu, %lu operations in segments of %lu, %d listed divergences\n",
 	       (unsigned long long)seed, nops, seglen, nr_div);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = now();
 	r = seed ? seed : 1;
 	while (done < nops) {
 		int n = 0;
 
 		if (segments && !(segments % 10)) {
-			clock_gettime(CLOCK_MONOTONIC, &t1);
 			printf("diff: %lu operations compared in %.0f s\n", done,
-			       t1.tv_sec - t0.tv_sec +
-			       (t1.tv_nsec - t0.tv_nsec) / 1e9);
+			       now() - t0);
 		}
 		world_reset();
 		segments++;
@@ -878,20 +876,16 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			report("unlisted difference", seg, at + 1, &mm);
-			clock_gettime(CLOCK_MONOTONIC, &t1);
 			printf("diff: FAIL seed %llu: %lu operations compared, ",
 			       (unsigned long long)seed, done);
 			printf("shrunk in %lu runs; %.1f s\n", shrink_runs,
-			       t1.tv_sec - t0.tv_sec +
-			       (t1.tv_nsec - t0.tv_nsec) / 1e9);
+			       now() - t0);
 			return 1;
 		}
 	}
 	ops_compared = done;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("diff: %lu operations in %lu segments compared in %.1f s\n",
-	       done, segments,
-	       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	       done, segments, now() - t0);
 	printf("diff: %.1f s of it in %lu resets\n", reset_secs, segments);
 	if (report_kinds()) {
 		printf("diff: FAIL seed %llu: operations that never succeed\n",

@@ -45,7 +45,7 @@ step() {
 }
 
 # The differential compares behaviour; lockdep, KASAN and kmemleak are
-# the selftests' detectors, and they make each operation several times
+# the selftests' detectors, and they make each operation tens of times
 # slower under TCG. DIFF_DEBUG=1 runs it on the debug kernel instead.
 kbuild=$(step "building the VM kernel" env VM_DEBUG="$DIFF_DEBUG" \
 	"$vm/build-kernel.sh") || exit 3
