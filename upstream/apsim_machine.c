@@ -37,13 +37,27 @@ static bool queue_exists(unsigned int apqn)
 	return test_bit(apid, apsim.cfg.apm) && test_bit(apqi, apsim.cfg.aqm);
 }
 
+/* Whether a queue that answers @rc cannot be reached at all. */
+static bool rc_unreachable(unsigned int rc)
+{
+	return rc == APSIM_RC_Q_NOT_AVAIL || rc == APSIM_RC_DECONFIGURED ||
+	       rc == APSIM_RC_CHECKSTOPPED;
+}
+
+/*
+ * A status word. A queue that cannot be reached reports no queue state:
+ * vfio_ap_mdev_reset_queue() WARNs (6.1 vfio_ap_ops.c:1630-1636) when a
+ * ZAPQ that answers Q_NOT_AVAIL, DECONFIGURED or CHECKSTOPPED has the
+ * interruption flag set, so the driver's authors expect the machine never
+ * to answer so.
+ */
 static unsigned long status(unsigned int rc, bool irq)
 {
 	unsigned long st = (unsigned long)rc << APSIM_ST_RC_SHIFT;
 
 	if (rc == APSIM_RC_NORMAL)
 		st |= APSIM_ST_QUEUE_EMPTY;
-	if (irq)
+	if (irq && !rc_unreachable(rc))
 		st |= APSIM_ST_IRQ_ENABLED;
 	return st;
 }
@@ -97,9 +111,14 @@ static unsigned long queue_fc(unsigned int fc, unsigned int apqn,
 	case APSIM_ZAPQ:
 		rc = apsim.reset_rc[apqn];
 		apsim.reset_rc[apqn] = APSIM_RC_NORMAL;
+		/*
+		 * A queue that could not be reached has lost its
+		 * interruption state: it comes back reset.
+		 */
+		if (rc == APSIM_RC_NORMAL || rc_unreachable(rc))
+			clear_bit(apqn, apsim.irq);
 		if (rc != APSIM_RC_NORMAL)
 			return status(rc, test_bit(apqn, apsim.irq));
-		clear_bit(apqn, apsim.irq);
 		return status(APSIM_RC_NORMAL, false);
 	case APSIM_AQIC:
 		assign_bit(apqn, apsim.irq, gr1 & APSIM_AQIC_IR);
