@@ -314,8 +314,9 @@ static size_t put_apqn_line(char *buf, size_t len, size_t size,
  *
  * One "%02lx.%04lx" line per APQN; an adapter-only matrix prints "%02lx."
  * lines and a domain-only one ".%04lx" lines. Only ids up to the limits
- * are printed. Output stops at the last whole line that fits, so a full
- * 256 x 256 matrix cannot overrun a sysfs page. No NUL is written.
+ * are printed. Output stops at the last whole line that fits in @size,
+ * so a full 256 x 256 matrix cannot overrun a sysfs page (the glue gives
+ * PAGE_SIZE - 1, the most sysfs takes). No NUL is written.
  *
  * Return: the number of bytes written.
  */

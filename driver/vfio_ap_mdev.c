@@ -316,6 +316,13 @@ MDEV_STORE(unassign_domain, vfio_ap_mdev_unassign, 'd');
 MDEV_STORE(assign_control_domain, vfio_ap_mdev_assign, 'c');
 MDEV_STORE(unassign_control_domain, vfio_ap_mdev_unassign, 'c');
 
+/*
+ * The most a show may return: sysfs takes a count of PAGE_SIZE or more as
+ * an overrun, cuts it to PAGE_SIZE - 1 mid-line and logs "returned bad
+ * count" (fs/sysfs/file.c, sysfs_kf_seq_show()).
+ */
+#define VFIO_AP_SHOW_MAX	(PAGE_SIZE - 1)
+
 static ssize_t control_domains_show(struct device *dev,
 				    struct device_attribute *attr, char *buf)
 {
@@ -323,7 +330,8 @@ static ssize_t control_domains_show(struct device *dev,
 	ssize_t n;
 
 	mutex_lock(&matrix_dev->mdevs_lock);
-	n = ap_matrix_format_cdoms(&matrix_mdev->matrix, buf, PAGE_SIZE);
+	n = ap_matrix_format_cdoms(&matrix_mdev->matrix, buf,
+				   VFIO_AP_SHOW_MAX);
 	mutex_unlock(&matrix_dev->mdevs_lock);
 	return n;
 }
@@ -336,7 +344,7 @@ static ssize_t matrix_show(struct device *dev, struct device_attribute *attr,
 	ssize_t n;
 
 	mutex_lock(&matrix_dev->mdevs_lock);
-	n = ap_matrix_format(&matrix_mdev->matrix, buf, PAGE_SIZE);
+	n = ap_matrix_format(&matrix_mdev->matrix, buf, VFIO_AP_SHOW_MAX);
 	mutex_unlock(&matrix_dev->mdevs_lock);
 	return n;
 }
@@ -349,7 +357,8 @@ static ssize_t guest_matrix_show(struct device *dev,
 	ssize_t n;
 
 	mutex_lock(&matrix_dev->mdevs_lock);
-	n = ap_matrix_format(&matrix_mdev->shadow_apcb, buf, PAGE_SIZE);
+	n = ap_matrix_format(&matrix_mdev->shadow_apcb, buf,
+			     VFIO_AP_SHOW_MAX);
 	mutex_unlock(&matrix_dev->mdevs_lock);
 	return n;
 }
