@@ -163,6 +163,38 @@ TEST_F(var, assign_and_show)
 	EXPECT_STREQ("01.0004\n", buf);
 }
 
+/*
+ * More APQNs than a sysfs page holds lines for: 23 x 23 = 529 lines of
+ * 8 bytes. The attribute shows what sysfs takes (less than a page), in
+ * whole lines, in order. The real vfio_ap_mdev_matrix_show() sprintf()s
+ * every line into the page, past its end, and sysfs cuts the count to
+ * PAGE_SIZE - 1, mid-line.
+ */
+#define PAGE_APQNS	23
+
+TEST_F(var, matrix_show_past_a_page)
+{
+	char buf[8192], line[16];
+	unsigned int i, lines;
+	int len;
+
+	for (i = 0; i < PAGE_APQNS; i++) {
+		snprintf(line, sizeof(line), "%u", i);
+		ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", line));
+		ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", line));
+	}
+	len = mdev_read(UUID_A, "matrix", buf, sizeof(buf));
+	ASSERT_LT(0, len);
+	EXPECT_GT(4096, len);
+	EXPECT_EQ(0, len % 8) TH_LOG("%d bytes: not whole lines", len);
+	lines = len / 8;
+	for (i = 0; i < lines; i++) {
+		snprintf(line, sizeof(line), "%02x.%04x\n", i / PAGE_APQNS,
+			 i % PAGE_APQNS);
+		ASSERT_EQ(0, memcmp(buf + 8 * i, line, 8)) TH_LOG("line %u", i);
+	}
+}
+
 TEST_F(var, assign_errors_roll_back)
 {
 	char before[4096], after[4096];
