@@ -131,12 +131,15 @@ static const char * const drv_name[NR_DRV] = { "model", "real" };
  * @after: a glob over an operation that must come before it in the same
  *	sequence, or "" for none
  * @series: the kernel series it holds for ("6.12"), or "" for all
+ * @test: the test that shows it: "" for this one, "kunit" for the KUnit
+ *	differential of vfio_ap_ops.c (upstream/vfio_ap_ops_test.c)
  * @ops: the sequence that shows it, operations separated by ';'
  * @shown: times it was accepted in this run
  */
 struct divergence {
 	char name[64];
 	char series[16];
+	char test[16];
 	char op[128];
 	char field[64];
 	char after[128];
@@ -601,6 +604,16 @@ static void report(const char *what, char (*ops)[128], int n,
 		printf("diff:   %s\n", ops[i]);
 }
 
+/* Whether @d holds for the running kernel's series. */
+static bool for_this_kernel(const struct divergence *d)
+{
+	size_t len = strlen(d->series);
+	struct utsname u;
+
+	return !len || (!uname(&u) && !strncmp(u.release, d->series, len) &&
+			u.release[len] == '.');
+}
+
 /* Parse the divergence list: blocks of "key: value" lines. */
 static int load_divergences(const char *path)
 {
@@ -642,6 +655,8 @@ static int load_divergences(const char *path)
 			snprintf(d->field, sizeof(d->field), "%s", v);
 		} else if (d && !strcmp(line, "series")) {
 			snprintf(d->series, sizeof(d->series), "%s", v);
+		} else if (d && !strcmp(line, "test")) {
+			snprintf(d->test, sizeof(d->test), "%s", v);
 		} else if (d && !strcmp(line, "after")) {
 			snprintf(d->after, sizeof(d->after), "%s", v);
 		} else if (d && !strcmp(line, "ops")) {
@@ -650,13 +665,9 @@ static int load_divergences(const char *path)
 		}
 	}
 	fclose(f);
-	/* Drop the entries of other kernel series. */
+	/* Drop the entries of other kernel series and of other tests. */
 	for (int i = 0; i < nr_div; i++) {
-		struct utsname u;
-		size_t len = strlen(div_list[i].series);
-
-		if (!len || (!uname(&u) && !strncmp(u.release, div_list[i].series, len) &&
-			     u.release[len] == '.'))
+		if (!div_list[i].test[0] && for_this_kernel(&div_list[i]))
 			continue;
 		memmove(&div_list[i], &div_list[i + 1],
 			sizeof(div_list[0]) * (nr_div - i - 1));

@@ -6,7 +6,10 @@
 # modules and upstream mode's, and boots one VM that loads both drivers
 # side by side (their simulations have separate debugfs directories) and
 # runs selftests/vfio_ap_diff.c: the same seeded operations on both, in
-# lockstep, with the divergence list selftests/divergences.txt.
+# lockstep, with the divergence list selftests/divergences.txt. Then it
+# loads upstream/vfio_ap_ops_test.ko, the KUnit differential of the real
+# vfio_ap_ops.c's static functions against the pure core, with the same
+# seed (the kernel has KUnit as a module: vm/kunit.config).
 #
 # Kernel reports are judged as in upstream mode (allowlist, findings of
 # the tree's series). Exit codes as make kselftest's: 0 passed, 1 the
@@ -47,7 +50,7 @@ step() {
 # The differential compares behaviour; lockdep, KASAN and kmemleak are
 # the selftests' detectors, and they make each operation tens of times
 # slower under TCG. DIFF_DEBUG=1 runs it on the debug kernel instead.
-kbuild=$(step "building the VM kernel" env VM_DEBUG="$DIFF_DEBUG" \
+kbuild=$(step "building the VM kernel" env VM_DEBUG="$DIFF_DEBUG" VM_KUNIT=1 \
 	"$vm/build-kernel.sh") || exit 3
 ups=$(step "building the real vfio_ap" "$vm/build-upstream.sh" "$kbuild") || exit 3
 model=$(step "building the model" "$vm/build-modules.sh" "$kbuild") || exit 3
@@ -64,6 +67,8 @@ $ups/vfio_ap_shim.ko sim
 $ups/vfio_ap.ko driver
 $model/vfio_ap_sim.ko sim
 $model/vfio_ap_ref.ko driver
+$kbuild/lib/kunit/kunit.ko kernel
+$ups/vfio_ap_ops_test.ko kunit
 EOT
 cp "$ups/sources.sha256" "$results/sources.sha256"
 ksft=$(step "building the selftests" "$vm/build-selftests.sh") || exit 3
@@ -82,7 +87,8 @@ rm -f "$results/initramfs.cpio.gz"
 python3 "$PROJ/tools/testing/diff_results.py" "$results" \
 	--allowlist "$PROJ/tools/testing/allowlist.txt" \
 	--findings "$PROJ/tools/testing/findings/$series.txt" --desc "$desc" \
-	--series "$series"
+	--series "$series" --divergences "$PROJ/selftests/divergences.txt" \
+	--kunit-py "$tree/tools/testing/kunit/kunit.py"
 rc=$?
 echo "wall: $(($(date +%s) - t0)) s" | tee -a "$results/summary.txt"
 exit $rc

@@ -6,8 +6,12 @@ Reads the VM's console: the lines of vfio_ap_diff ("diff: ...") and
 /init's markers ("VAR: ..."), and the kernel reports, judged as in a
 kselftest run: an allowlisted report is shown, a report the findings
 file lists for the real driver is known, any other fails the run.
-Writes summary.txt and result.json into the results directory and
-prints the summary.
+With --divergences and --kunit-py it also judges the KUnit
+differential of the real vfio_ap_ops.c: the KTAP between /init's kunit
+markers (kunit.ktap), parsed by the tree's kunit.py (kunit.json), and
+its "# divergence" lines against the list's "test: kunit" entries. Writes
+summary.txt and result.json into the results directory and prints the
+summary.
 
 Exit: 0 passed, 1 a difference (or a stale divergence entry), 2 a new
 kernel report, 3 the run did not complete (infrastructure), 4 a hang.
@@ -16,11 +20,115 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import findings  # noqa: E402
 import scan_console  # noqa: E402
+
+
+def load_divergences(path, series, test):
+    """The names of @path's entries for @series and @test ('' is the
+    sequence test), from its blocks of "key: value" lines."""
+    entries, cur = [], None
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            m = re.match(r'^([a-z]+): ?(.*)$', line)
+            if not m:
+                continue
+            if m.group(1) == 'name':
+                cur = {'name': m.group(2).strip()}
+                entries.append(cur)
+            elif cur is not None:
+                cur[m.group(1)] = m.group(2).strip()
+    return [e['name'] for e in entries
+            if e.get('test', '') == test and
+            e.get('series', series) == series]
+
+
+def kunit_parse(text, results, kunit_py):
+    """Write the KTAP /init printed between "VAR: kunit begin" and "VAR:
+    kunit end" to kunit.ktap, and have the tree's kunit.py parse it into
+    kunit.json (its log into kunit.txt). Return the KTAP."""
+    results = os.path.abspath(results)  # kunit.py changes directory
+    ktap = []
+    inside = False
+    for line in text.splitlines():
+        line = line.rstrip('\r')
+        if line == 'VAR: kunit begin':
+            inside = True
+        elif line == 'VAR: kunit end':
+            inside = False
+        elif inside:
+            ktap.append(line)
+    ktap = '\n'.join(ktap) + '\n' if ktap else ''
+    with open(os.path.join(results, 'kunit.ktap'), 'w',
+              encoding='utf-8') as f:
+        f.write(ktap)
+    if ktap:
+        with open(os.path.join(results, 'kunit.txt'), 'w',
+                  encoding='utf-8') as log:
+            subprocess.run([sys.executable, kunit_py, 'parse',
+                            '--json=' + os.path.join(results, 'kunit.json'),
+                            os.path.join(results, 'kunit.ktap')],
+                           stdout=log, stderr=subprocess.STDOUT,
+                           check=False)
+    return ktap
+
+
+def judge_kunit(ktap, results, listed):
+    """The KUnit differential: its cases from kunit.py's JSON, and its
+    "divergence NAME: N of M" lines against the listed names."""
+    out = {'ran': False, 'passed': 0, 'failed': 0, 'lines': []}
+    try:
+        if not ktap:
+            raise ValueError('no KTAP between the kunit markers')
+        with open(os.path.join(results, 'kunit.json'),
+                  encoding='utf-8') as f:
+            tree = json.load(f)
+    except (OSError, ValueError) as e:
+        out['lines'].append('FAIL kunit: no results (%s)' % e)
+        out['failed'] = 1
+        return out
+    out['ran'] = True
+    cases = []
+
+    def walk(group):
+        cases.extend(group.get('test_cases', []))
+        for sub in group.get('sub_groups', []):
+            walk(sub)
+    walk(tree)
+    for c in cases:
+        if c['status'] == 'PASS':
+            out['passed'] += 1
+        else:
+            out['failed'] += 1
+            out['lines'].append('FAIL kunit %s: %s' % (c['name'],
+                                                       c['status']))
+    if not cases:
+        out['failed'] += 1
+        out['lines'].append('FAIL kunit: no test case ran')
+    # kunit_info() lines: "# CASE: divergence NAME: N of M".
+    shown = {m.group(1): int(m.group(2)) for m in re.finditer(
+        r'^\s*# \S+: divergence (\S+): (\d+) of \d+$', ktap, re.M)}
+    for name in listed:
+        if shown.get(name, 0):
+            out['passed'] += 1
+            out['lines'].append('kunit divergence %s shows (%d times)'
+                                % (name, shown[name]))
+        else:
+            out['failed'] += 1
+            out['lines'].append('FAIL kunit divergence %s no longer shows'
+                                % name)
+    for name, n in sorted(shown.items()):
+        if n and name not in listed:
+            out['failed'] += 1
+            out['lines'].append('FAIL kunit divergence %s (%d times) is '
+                                'not in the divergence list' % (name, n))
+    out['lines'].append('kunit: %d passed, %d failed'
+                        % (out['passed'], out['failed']))
+    return out
 
 
 def judge(text, allow, entries):
@@ -92,6 +200,11 @@ def main():
     ap.add_argument('--desc', default='')
     ap.add_argument('--series', default='?',
                     help='the kernel series, for the counts line')
+    ap.add_argument('--divergences',
+                    help='the divergence list, for the KUnit differential')
+    ap.add_argument('--kunit-py',
+                    help="the tree's kunit.py: with --divergences, judge "
+                    'the KUnit differential of the console')
     args = ap.parse_args()
     try:
         with open(os.path.join(args.results, 'console.log'),
@@ -104,6 +217,21 @@ def main():
         return 3
     v = judge(text, allow, entries)
     v['series'] = args.series
+    if args.divergences and args.kunit_py:
+        try:
+            listed = load_divergences(args.divergences, args.series,
+                                      'kunit')
+            ktap = kunit_parse(text, args.results, args.kunit_py)
+        except OSError as e:
+            print('diff_results: %s' % e, file=sys.stderr)
+            return 3
+        k = judge_kunit(ktap, args.results, listed)
+        v['kunit'] = k
+        v['diff'] += k['lines']
+        v['passed'] += k['passed']
+        v['failed'] += k['failed']
+        if k['failed'] and v['exit'] == 0:
+            v['exit'] = 1 if k['ran'] else 3
     s = summary(v, args.desc)
     with open(os.path.join(args.results, 'summary.txt'), 'w') as f:
         f.write(s)

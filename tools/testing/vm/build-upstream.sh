@@ -8,6 +8,8 @@
 #   ap                the tree's real AP bus (ap_bus.c, ap_card.c, ap_queue.c)
 #   vfio_ap_shim      the KVM shim, the host's default AP driver, debugfs
 #   vfio_ap           the tree's real vfio_ap (vfio_ap_drv.c, vfio_ap_ops.c)
+#   vfio_ap_ops_test  with KUnit in the kernel: the KUnit differential of
+#                     vfio_ap_ops.c's static functions against the core
 #
 # The real sources are symlinked into the build directory, never copied
 # or edited, and adapted only by compiler flags (upstream/Kbuild). The
@@ -47,12 +49,16 @@ make -C "$kbuild" M="$out" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- \
 	{ tail -n 30 "$log" >&2
 	  die "the real vfio_ap of $tree does not compile with the shims; see $log"; }
 grep -E 'warning:' "$log" >&2 && die "the upstream module build has warnings; see $log"
-for m in vfio_ap_ref_core apsim ap vfio_ap_shim vfio_ap; do
+mods=(vfio_ap_ref_core apsim ap vfio_ap_shim vfio_ap)
+grep -q '^CONFIG_KUNIT=[ym]' "$kbuild/.config" && mods+=(vfio_ap_ops_test)
+for m in "${mods[@]}"; do
 	[ -f "$out/$m.ko" ] || die "no $m.ko after the upstream module build"
 done
 
 # PQAP (b2af), NQAP (b2ad) and DQAP (b2ae) would trap in the VM.
-for f in "${real[@]}"; do
+objs=("${real[@]}")
+[[ " ${mods[*]} " = *" vfio_ap_ops_test "* ]] && objs+=(vfio_ap_ops_test.c)
+for f in "${objs[@]}"; do
 	o=$out/$(basename "$f" .c).o
 	n=$(s390x-linux-gnu-objdump -d "$o" | grep -cE $'\t(b2 af|b2 ad|b2 ae) ' || true)
 	[ "$n" = 0 ] || die "$o still holds $n AP instructions"

@@ -10,8 +10,9 @@
 #
 # /lib/modules/modules.list names the modules in load order, each with
 # its role: "kernel" (the tree's VFIO modules, left loaded), "pinned"
-# (cannot be unloaded), "sim" (unloaded after the driver) or "driver"
-# (the vfio_ap driver under test, model or real).
+# (cannot be unloaded), "sim" (unloaded after the driver), "driver"
+# (the vfio_ap driver under test, model or real) or "kunit" (a KUnit
+# test module the differential loads after its run).
 
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
@@ -46,6 +47,7 @@ echo 1 > /proc/sys/kernel/hung_task_all_cpu_backtrace 2>/dev/null
 echo 2 > /proc/sys/kernel/hung_task_check_interval_secs 2>/dev/null
 
 while read -r m role; do
+	[ "$role" = kunit ] && continue
 	if insmod "/lib/modules/$m.ko"; then
 		echo "VAR: insmod $m ok"
 	else
@@ -81,6 +83,19 @@ if [ "${VAR_MODE:-}" = diff ]; then
 		--ops "${VAR_DIFF_OPS:-10000}" $survey \
 		--divergences /kselftest/vfio_ap_ref/divergences.txt
 	echo "VAR: diff exit $?"
+	# The KUnit differential (role "kunit"), with the run's seed: its
+	# suite's KTAP from KUnit's debugfs, between markers.
+	while read -r m role; do
+		[ "$role" = kunit ] || continue
+		if insmod "/lib/modules/$m.ko" "seed=${VAR_SEED:-1}"; then
+			echo "VAR: insmod $m ok"
+		else
+			echo "VAR: insmod $m failed"
+		fi
+		echo "VAR: kunit begin"
+		cat /sys/kernel/debug/kunit/*/results
+		echo "VAR: kunit end"
+	done </lib/modules/modules.list
 	kmemleak_scan
 	echo "VAR: done"
 	poweroff -f
