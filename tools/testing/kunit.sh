@@ -4,9 +4,11 @@
 # Run the vfio-ap-ref KUnit suites with the kernel's own kunit.py.
 #
 # The build directory is keyed by kernel tree, arch and kunitconfig, so
-# each config is built once and then rebuilt incrementally. When neither
-# the kunitconfig nor any file under driver/ or kunit/ changed since the
-# last successful build, the build is skipped ("kunit.py exec").
+# each config is built once and then rebuilt incrementally, for every
+# checkout (the prepared tree is shared). When neither the kunitconfig
+# nor any file under driver/ or kunit/ changed since the last successful
+# build, the build is skipped ("kunit.py exec"); when one did, the
+# project's objects are compiled again.
 #
 # Environment: ARCH (um or s390), KVER, KDIR, KUNITCONFIG, KUNIT_EXTRA
 # (extra kunit.py arguments, e.g. --kconfig_add), JOBS; with
@@ -33,6 +35,7 @@ s390)
 esac
 [ -f "$KUNITCONFIG" ] || die "no kunitconfig at $KUNITCONFIG"
 
+lock_tree
 tree=$("$PROJ/tools/testing/prepare-tree.sh")
 key=$({ echo "$ARCH $KUNIT_EXTRA"; cat "$KUNITCONFIG"; } | short_hash)
 build=$CACHE/build/$(basename "$tree")/kunit-$ARCH-$key
@@ -51,6 +54,11 @@ if [ -f "$build/.vfio_ap_ref_stamp" ] &&
    [ "$(cat "$build/.vfio_ap_ref_stamp")" = "$stamp" ]; then
 	cmd=exec
 	buildargs=()
+else
+	# The tree is shared by checkouts, and another one's sources may be
+	# older than these objects: compile the project's files again.
+	[ -d "$build/drivers/vfio_ap_ref" ] &&
+		find "$build/drivers/vfio_ap_ref" -name '*.o' -delete
 fi
 
 log=$build/kunit.log

@@ -23,6 +23,18 @@ short_hash() {
 	sha256sum | cut -c1-12
 }
 
+# lock_tree: hold the lock of the base tree's prepared tree
+# (prepare-tree.sh), which every checkout shares, until the calling
+# script exits.
+lock_tree() {
+	local base
+	need flock
+	base=$(base_tree)
+	mkdir -p "$CACHE/trees"
+	exec 8>"$CACHE/trees/$(basename "$base")-$(short_hash <<<"$base").lock"
+	flock 8 || die "cannot lock the prepared tree of $base"
+}
+
 # base_tree: print the unmodified kernel tree to build against, extracting
 # the Debian tarball once into the cache when no KDIR was given.
 base_tree() {

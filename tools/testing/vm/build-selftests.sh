@@ -11,6 +11,7 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 need s390x-linux-gnu-gcc make
+lock_tree
 tree=$("$PROJ/tools/testing/prepare-tree.sh")
 dst=$tree/tools/testing/selftests/vfio_ap_ref
 mkdir -p "$dst"
