@@ -46,13 +46,19 @@ echo 1 > /proc/sys/kernel/hung_task_all_cpu_backtrace 2>/dev/null
 # began instead of 10-20 s.
 echo 2 > /proc/sys/kernel/hung_task_check_interval_secs 2>/dev/null
 
-while read -r m role; do
-	[ "$role" = kunit ] && continue
-	if insmod "/lib/modules/$m.ko"; then
+# load_module NAME [PARAM...]: insmod it and say how it went.
+load_module() {
+	m=$1
+	shift
+	if insmod "/lib/modules/$m.ko" "$@"; then
 		echo "VAR: insmod $m ok"
 	else
 		echo "VAR: insmod $m failed"
 	fi
+}
+
+while read -r m role; do
+	[ "$role" = kunit ] || load_module "$m"
 done </lib/modules/modules.list
 
 # The stress runs four variants: let the kselftest timeout fit them.
@@ -87,11 +93,7 @@ if [ "${VAR_MODE:-}" = diff ]; then
 	# suite's KTAP from KUnit's debugfs, between markers.
 	while read -r m role; do
 		[ "$role" = kunit ] || continue
-		if insmod "/lib/modules/$m.ko" "seed=${VAR_SEED:-1}"; then
-			echo "VAR: insmod $m ok"
-		else
-			echo "VAR: insmod $m failed"
-		fi
+		load_module "$m" "seed=${VAR_SEED:-1}"
 		echo "VAR: kunit begin"
 		cat /sys/kernel/debug/kunit/*/results
 		echo "VAR: kunit end"
