@@ -38,12 +38,6 @@ int vfio_ap_handle_pqap(struct kvm_sim_vcpu *vcpu)
 		goto out;
 	matrix_mdev = container_of(kvm->arch.crypto.pqap_hook,
 				   struct ap_matrix_mdev, pqap_hook);
-#ifdef VFIO_AP_REF_REPLAY_KVM_BUSY_WAIT
-	/* Replay: wait while the KVM pointer is being set or cleared. */
-	wait_event_cmd(matrix_mdev->wait_for_kvm, !matrix_mdev->kvm_busy,
-		       mutex_unlock(&matrix_dev->mdevs_lock),
-		       mutex_lock(&matrix_dev->mdevs_lock));
-#endif
 	if (!matrix_mdev->kvm)
 		goto out;
 	q = vfio_ap_mdev_get_queue(matrix_mdev, apqn);
@@ -60,33 +54,6 @@ out:
 	return 0;
 }
 
-#ifdef VFIO_AP_REF_REPLAY_KVM_BUSY_WAIT
-/*
- * Replay: the open-coded "kvm_busy" lock of 0cc00c8d, which 86956e70
- * removed. The mdev is marked busy under the matrix locks, which are
- * then dropped while the guest's locks are taken; whoever finds the mdev
- * busy waits on a wait queue that lockdep cannot see.
- */
-static void vfio_ap_mdev_mark_busy(struct ap_matrix_mdev *matrix_mdev)
-{
-	mutex_lock(&matrix_dev->guests_lock);
-	mutex_lock(&matrix_dev->mdevs_lock);
-	matrix_mdev->kvm_busy = true;
-	mutex_unlock(&matrix_dev->mdevs_lock);
-	mutex_unlock(&matrix_dev->guests_lock);
-}
-
-static void vfio_ap_mdev_clear_busy(struct ap_matrix_mdev *matrix_mdev)
-{
-	lockdep_assert_held(&matrix_dev->mdevs_lock);
-	matrix_mdev->kvm_busy = false;
-	wake_up_all(&matrix_mdev->wait_for_kvm);
-}
-#else
-static void vfio_ap_mdev_mark_busy(struct ap_matrix_mdev *matrix_mdev) { }
-static void vfio_ap_mdev_clear_busy(struct ap_matrix_mdev *matrix_mdev) { }
-#endif
-
 /*
  * Attach @kvm: refuse a guest that already has a hook (another mdev owns
  * it), install ours, take a reference and push the shadow APCB as it is.
@@ -94,10 +61,8 @@ static void vfio_ap_mdev_clear_busy(struct ap_matrix_mdev *matrix_mdev) { }
 static int vfio_ap_mdev_set_kvm(struct ap_matrix_mdev *matrix_mdev,
 				struct kvm_sim *kvm)
 {
-	vfio_ap_mdev_mark_busy(matrix_mdev);
 	get_update_locks_for_kvm(kvm);
 	if (kvm->arch.crypto.pqap_hook) {
-		vfio_ap_mdev_clear_busy(matrix_mdev);
 		release_update_locks_for_kvm(kvm);
 		return -EPERM;
 	}
@@ -105,7 +70,6 @@ static int vfio_ap_mdev_set_kvm(struct ap_matrix_mdev *matrix_mdev,
 	kvm_sim_get(kvm);
 	matrix_mdev->kvm = kvm;
 	vfio_ap_mdev_update_guest_apcb(matrix_mdev);
-	vfio_ap_mdev_clear_busy(matrix_mdev);
 	release_update_locks_for_kvm(kvm);
 	return 0;
 }
@@ -120,13 +84,11 @@ static void vfio_ap_mdev_unset_kvm(struct ap_matrix_mdev *matrix_mdev)
 
 	if (!kvm)
 		return;
-	vfio_ap_mdev_mark_busy(matrix_mdev);
 	get_update_locks_for_kvm(kvm);
 	kvm->arch.crypto.pqap_hook = NULL;
 	kvm_sim_clear_masks(kvm);
 	vfio_ap_mdev_reset_queues(&matrix_mdev->qtable);
 	matrix_mdev->kvm = NULL;
-	vfio_ap_mdev_clear_busy(matrix_mdev);
 	release_update_locks_for_kvm(kvm);
 	kvm_sim_put(kvm);
 }

@@ -40,17 +40,11 @@
 void get_update_locks_for_kvm(struct kvm_sim *kvm)
 {
 	mutex_lock(&matrix_dev->guests_lock);
-#ifdef VFIO_AP_REF_REPLAY_CRYPTO_MASKS_CYCLE
-	/* Replay: the masks are set under the matrix lock (before 0cc00c8d). */
-	mutex_lock(&matrix_dev->mdevs_lock);
-#endif
 	if (kvm) {
 		mutex_lock(&kvm->lock);
 		down_write(&kvm->arch.crypto.pqap_hook_rwsem);
 	}
-#ifndef VFIO_AP_REF_REPLAY_CRYPTO_MASKS_CYCLE
 	mutex_lock(&matrix_dev->mdevs_lock);
-#endif
 }
 
 /**
@@ -79,19 +73,9 @@ void release_update_locks_for_kvm(struct kvm_sim *kvm)
 void lock_kvm_and_mdevs(struct ap_matrix_mdev *matrix_mdev)
 {
 	lockdep_assert_held(&matrix_dev->guests_lock);
-#ifdef VFIO_AP_REF_REPLAY_NO_GUESTS_LOCK
-	/*
-	 * Replay: without guests_lock to guard matrix_mdev->kvm, the hot plug
-	 * series took kvm->lock inside the mdev lock (before 21195eb0).
-	 */
-	mutex_lock(&matrix_dev->mdevs_lock);
-	if (matrix_mdev && matrix_mdev->kvm)
-		mutex_lock(&matrix_mdev->kvm->lock);
-#else
 	if (matrix_mdev && matrix_mdev->kvm)
 		mutex_lock(&matrix_mdev->kvm->lock);
 	mutex_lock(&matrix_dev->mdevs_lock);
-#endif
 }
 
 /**

@@ -66,33 +66,6 @@ void vfio_ap_mdev_update_guest_apcb(struct ap_matrix_mdev *matrix_mdev)
 				  matrix_mdev->shadow_apcb.adm);
 }
 
-#ifdef VFIO_AP_REF_REPLAY_FILTER_CHANGED_ID_ONLY
-/*
- * Replay: filter only the id just assigned. An adapter is checked against
- * the domains in the shadow, but a domain goes in as soon as the host has
- * it, without a look at its queues on the adapters already in the shadow.
- */
-static bool vfio_ap_mdev_filter_id(struct ap_matrix_mdev *matrix_mdev,
-				   char kind, unsigned long id)
-{
-	struct ap_matrix *shadow = &matrix_mdev->shadow_apcb;
-	unsigned long apqi;
-
-	lockdep_assert_held(&matrix_dev->mdevs_lock);
-	if (kind == 'd') {
-		if (!test_bit(id, matrix_dev->info.aqm))
-			return false;
-		return !__test_and_set_bit(id, shadow->aqm);
-	}
-	if (!test_bit(id, matrix_dev->info.apm))
-		return false;
-	for_each_set_bit(apqi, shadow->aqm, AP_MATRIX_BITS)
-		if (!vfio_ap_queue_usable(matrix_mdev, id, apqi))
-			return false;
-	return !__test_and_set_bit(id, shadow->apm);
-}
-#endif
-
 /* Pick the mask and limit an attribute works on. */
 static unsigned long *mdev_mask(struct ap_matrix *m, char kind,
 				unsigned long *max)
@@ -102,12 +75,7 @@ static unsigned long *mdev_mask(struct ap_matrix *m, char kind,
 		*max = m->apm_max;
 		return m->apm;
 	case 'd':
-#ifdef VFIO_AP_REF_REPLAY_DOMAIN_RANGE_OFF_BY_ONE
-		/* Replay: the highest domain number taken for their count. */
-		*max = m->aqm_max + 1;
-#else
 		*max = m->aqm_max;
-#endif
 		return m->aqm;
 	default:
 		*max = m->adm_max;
@@ -168,15 +136,7 @@ int vfio_ap_mdev_assign(struct ap_matrix_mdev *matrix_mdev, char kind,
 
 	if (need_perms)
 		mutex_lock(&ap_sim_perms_mutex);
-#ifdef VFIO_AP_REF_REPLAY_CRYPTO_MASKS_CYCLE
-	/* Replay: the masks are set under the matrix lock (before 0cc00c8d). */
-	mutex_lock(&matrix_dev->guests_lock);
-	mutex_lock(&matrix_dev->mdevs_lock);
-	if (matrix_mdev->kvm)
-		mutex_lock(&matrix_mdev->kvm->lock);
-#else
 	get_update_locks_for_mdev(matrix_mdev);
-#endif
 
 	mask = mdev_mask(&matrix_mdev->matrix, kind, &max);
 	ret = ap_matrix_parse_id(buf, max, &id);
@@ -196,11 +156,7 @@ int vfio_ap_mdev_assign(struct ap_matrix_mdev *matrix_mdev, char kind,
 		goto done;
 	}
 	vfio_ap_mdev_link_ids(matrix_mdev, kind, id);
-#ifdef VFIO_AP_REF_REPLAY_FILTER_CHANGED_ID_ONLY
-	if (vfio_ap_mdev_filter_id(matrix_mdev, kind, id))
-#else
 	if (vfio_ap_mdev_filter_matrix(matrix_mdev))
-#endif
 		vfio_ap_mdev_update_guest_apcb(matrix_mdev);
 done:
 	release_update_locks_for_mdev(matrix_mdev);
@@ -239,10 +195,8 @@ static void vfio_ap_mdev_hot_unplug(struct ap_matrix_mdev *matrix_mdev,
 				hlist_add_head(&q->mdev_qnode, &reset);
 				continue;
 			}
-			/* The replay stale-queue-mdev forgets this, as 6.1 does. */
-#ifndef VFIO_AP_REF_REPLAY_STALE_QUEUE_MDEV
+			/* Not in the guest: no reset, and no longer the mdev's. */
 			q->matrix_mdev = NULL;
-#endif
 		}
 	}
 
@@ -520,9 +474,6 @@ int vfio_ap_mdev_create(const char *buf)
 	INIT_LIST_HEAD(&matrix_mdev->node);
 	hash_init(matrix_mdev->qtable.queues);
 	matrix_mdev->pqap_hook = vfio_ap_handle_pqap;
-#ifdef VFIO_AP_REF_REPLAY_KVM_BUSY_WAIT
-	init_waitqueue_head(&matrix_mdev->wait_for_kvm);
-#endif
 	mutex_lock(&matrix_dev->guests_lock);
 	matrix_mdev->matrix.apm_max = matrix_dev->info.apm_max;
 	matrix_mdev->matrix.aqm_max = matrix_dev->info.aqm_max;

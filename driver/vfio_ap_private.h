@@ -79,9 +79,6 @@ struct ap_queue_table {
  * @removing: remove was requested; set under guests_lock
  * @name_node: entry in the list of UUIDs in use, kept until the device
  *	has left sysfs, so that a UUID cannot be created twice meanwhile
- * @kvm_busy: replay kvm-busy-wait only: the open-coded lock that
- *	86956e70 removed
- * @wait_for_kvm: replay kvm-busy-wait only: where @kvm_busy is waited for
  */
 struct ap_matrix_mdev {
 	struct device dev;
@@ -99,10 +96,6 @@ struct ap_matrix_mdev {
 	char name[UUID_STRING_LEN + 1];
 	bool removing;
 	struct list_head name_node;
-#ifdef VFIO_AP_REF_REPLAY_KVM_BUSY_WAIT
-	bool kvm_busy;
-	wait_queue_head_t wait_for_kvm;
-#endif
 };
 
 #define to_matrix_mdev(d) container_of(d, struct ap_matrix_mdev, dev)

@@ -159,12 +159,7 @@ static ssize_t status_show(struct device *dev, struct device_attribute *attr,
 	const char *status = "unassigned";
 	struct vfio_ap_queue *q;
 
-#ifdef VFIO_AP_REF_REPLAY_STATUS_SLEEP_UNDER_RCU
-	/* Replay: the mdev list read under RCU, the mdev lock taken inside. */
-	rcu_read_lock();
-#else
 	mutex_lock(&matrix_dev->guests_lock);
-#endif
 	mutex_lock(&matrix_dev->mdevs_lock);
 	q = dev_get_drvdata(dev);
 	matrix_mdev = q ? vfio_ap_mdev_for_queue(q) : NULL;
@@ -176,11 +171,7 @@ static ssize_t status_show(struct device *dev, struct device_attribute *attr,
 			status = "in use";
 	}
 	mutex_unlock(&matrix_dev->mdevs_lock);
-#ifdef VFIO_AP_REF_REPLAY_STATUS_SLEEP_UNDER_RCU
-	rcu_read_unlock();
-#else
 	mutex_unlock(&matrix_dev->guests_lock);
-#endif
 	return sysfs_emit(buf, "%s\n", status);
 }
 static DEVICE_ATTR_RO(status);
@@ -265,10 +256,7 @@ void vfio_ap_mdev_remove_queue(struct ap_sim_queue *apq)
 	}
 	vfio_ap_mdev_reset_queue(q);
 	dev_set_drvdata(&apq->dev, NULL);
-	/* The replay queue-leak-on-unbind forgets to free the queue. */
-#ifndef VFIO_AP_REF_REPLAY_QUEUE_LEAK_ON_UNBIND
 	kfree(q);
-#endif
 	release_update_locks_for_mdev(matrix_mdev);
 }
 

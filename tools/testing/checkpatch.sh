@@ -3,7 +3,9 @@
 #
 # checkpatch.pl --strict (from the cached 6.12 tree) on every C file of
 # driver/, upstream/, kunit/ and selftests/, plus the kernel-doc checker on
-# the C files and headers of driver/ and upstream/. Prints
+# the C files and headers of driver/ and upstream/, and checkpatch.pl
+# --strict on every replay patch (tools/testing/replay/*/), whose code is
+# wrong on purpose but in kernel style. Prints
 # "checkpatch: N passed, N failed" (one per file).
 
 set -euo pipefail
@@ -20,6 +22,17 @@ for f in driver/*.[ch] upstream/*.[ch] kunit/*.[ch] selftests/*.[ch]; do
 	   ! grep -qE 'ERROR|WARNING|CHECK' <<<"$out"; then
 		pass=$((pass + 1))
 	else
+		grep -E 'ERROR|WARNING|CHECK' <<<"$out" || echo "$out"
+		fail=$((fail + 1))
+	fi
+done
+for f in tools/testing/replay/*/*.patch; do
+	if out=$(perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse \
+		 --show-types --no-signoff "$f" 2>&1) &&
+	   ! grep -qE 'ERROR|WARNING|CHECK' <<<"$out"; then
+		pass=$((pass + 1))
+	else
+		echo "$f:"
 		grep -E 'ERROR|WARNING|CHECK' <<<"$out" || echo "$out"
 		fail=$((fail + 1))
 	fi

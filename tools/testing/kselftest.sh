@@ -15,9 +15,10 @@
 # infrastructure failed, 4 a hang or timeout.
 # Environment: DRIVER, KVER, KDIR, STRESS_SECONDS, STRESS_THREADS, SEED,
 # RESULTS (the results directory), VM_TIMEOUT (per boot), VM_BOOTS (at
-# most that many boots, default 12), MODULE_CFLAGS, and VM_STOP_GRACE
-# (stop the VM that many seconds after the first detection, as make
-# replay does).
+# most that many boots, default 12), REPLAY (a replay patch applied to a
+# scratch copy of the driver's sources, see replay/replay.sh) and
+# VM_STOP_GRACE (stop the VM that many seconds after the first detection,
+# as make replay does).
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -32,6 +33,8 @@ if [ "$DRIVER" = upstream ]; then
 	tree=$(base_tree) || exit 3
 	(upstream_tree "$tree") || exit 3
 fi
+[ -z "${REPLAY:-}" ] || [ -f "$REPLAY" ] ||
+	DIE_RC=2 die "REPLAY=$REPLAY: no such replay patch"
 STRESS_SECONDS=${STRESS_SECONDS:-20}
 STRESS_THREADS=${STRESS_THREADS:-4}
 SEED=${SEED:-$(date +%s)}
@@ -90,7 +93,7 @@ seed=$SEED
 stress_seconds=$STRESS_SECONDS
 stress_threads=$STRESS_THREADS
 kver=$KVER
-module_cflags=${MODULE_CFLAGS:-}
+replay=${REPLAY:+$(basename "$REPLAY") $(sha256sum <"$REPLAY" | cut -c1-12)}
 EOT
 
 # Boot, and boot again while known findings end a boot's useful results

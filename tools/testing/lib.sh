@@ -81,3 +81,45 @@ upstream_tree() {
 	*) die "Linux $ver ($1) is not a version the vfio_ap shims know (6.1, 6.12)" ;;
 	esac
 }
+
+# replay_dir: the directory of the replay patches (tools/testing/replay/)
+# for DRIVER: model/, or upstream-<series>/ for the base tree's series.
+replay_dir() {
+	if [ "${DRIVER:-model}" = upstream ]; then
+		echo "$PROJ/tools/testing/replay/upstream-$(tree_version "$(base_tree)" | cut -d. -f1,2)"
+	else
+		echo "$PROJ/tools/testing/replay/model"
+	fi
+}
+
+# apply_replay PATCH DIR STRIP: apply the replay PATCH (patch -pSTRIP) to
+# the scratch sources in DIR, exactly (no fuzz, no offset guessing beyond
+# what patch(1) does without fuzz), or die with exit 1 naming the replay
+# and the hunks that no longer apply. DIR is left untouched then.
+apply_replay() {
+	local out name
+	name=$(basename "$1" .patch)
+	need patch
+	out=$(patch -p"$3" -d "$2" -F0 -N -s --no-backup-if-mismatch --dry-run \
+		-r - <"$1" 2>&1) ||
+		DIE_RC=1 die "replay $name ($1) no longer applies: $(echo $out)"
+	patch -p"$3" -d "$2" -F0 -N -s --no-backup-if-mismatch -r - <"$1" >/dev/null ||
+		DIE_RC=1 die "replay $name ($1): patch failed after a good dry run"
+}
+
+# sync_dir FROM TO: make TO hold FROM's files, copying only those whose
+# content differs, so that unchanged files keep their mtimes and an
+# incremental build rebuilds only what changed; files TO has that FROM
+# lacks are removed (build products are left alone).
+sync_dir() {
+	local f
+	mkdir -p "$2"
+	for f in "$1"/*; do
+		[ -f "$f" ] || continue
+		cmp -s "$f" "$2/${f##*/}" || cp "$f" "$2/"
+	done
+	for f in "$2"/*.[ch] "$2"/Makefile "$2"/Kconfig "$2"/Kbuild; do
+		[ -e "$f" ] || continue
+		[ -e "$1/${f##*/}" ] || rm -f "$f"
+	done
+}

@@ -1,13 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# "make replay": prove the suite catches real bugs. For each replay in
-# replays.txt (or BUG=name[,name...]) the modules are built with
-# -DVFIO_AP_REF_REPLAY_<NAME> and the whole VM kselftest run is made, as
-# "make kselftest" makes it, except that the VM stops a few seconds after
-# the first detection. The clean driver runs in the same invocation and
-# must show no detection at all. RUNS=n repeats everything with seeds
-# SEED, SEED+1, ...
+# "make replay": prove the suite catches real bugs. A replay is a patch
+# that puts a known bug back: tools/testing/replay/model/ holds the
+# model's (against driver/), upstream-<series>/ the real vfio_ap's
+# (against the tree, each undoing an upstream fix the tree has). For
+# each replay of DRIVER (and, upstream, the tree's series), or BUG=name
+# [,name...], the patch is applied to a scratch copy of the sources and
+# the whole VM kselftest run is made, as "make kselftest" makes it,
+# except that the VM stops a few seconds after the first detection. The
+# clean driver runs in the same invocation and must show no detection
+# at all. RUNS=n repeats everything with seeds SEED, SEED+1, ...
+#
+# Every replay is checked to apply before any build: one that no longer
+# applies fails the run (exit 1) and says which and where.
 #
 # Prints a table (replay, expected and actual detector, detected, time to
 # detect, first report), "replay: N passed, N failed" and the clean runs'
@@ -15,25 +21,36 @@
 # RESULTS (default results/replay-<time>/) with replay.md, junit.xml and
 # one kselftest results directory per run.
 # Exit codes: 0 every replay detected in every run and the clean driver
-# clean; 1 otherwise; 3 the infrastructure failed.
+# clean; 1 otherwise; 2 bad input; 3 the infrastructure failed.
 
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
+DRIVER=${DRIVER:-model}
+case "$DRIVER" in
+model|upstream) ;;
+*) DIE_RC=2 die "DRIVER=$DRIVER: must be model or upstream" ;;
+esac
+export DRIVER
 BUG=${BUG:-all}
 RUNS=${RUNS:-1}
 SEED=${SEED:-1000}
+[[ "$RUNS" =~ ^[1-9][0-9]?$ ]] || DIE_RC=2 die "RUNS=$RUNS: must be a number from 1 to 99"
+[[ "$SEED" =~ ^[0-9]{1,9}$ ]] || DIE_RC=2 die "SEED=$SEED: must be a number below 10^9"
 export STRESS_SECONDS=${STRESS_SECONDS:-10}
 export STRESS_THREADS=${STRESS_THREADS:-2}
 GRACE=${REPLAY_GRACE:-5}
-list=$PROJ/tools/testing/replay/replays.txt
+if [ "$DRIVER" = upstream ]; then
+	tree=$(base_tree) || exit 3
+	(upstream_tree "$tree") || exit 3
+fi
+dir=$(replay_dir)
+[ -d "$dir" ] || die "no replays for this driver: $dir is missing"
 out=${RESULTS:-$PROJ/results/replay-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out" || exit 3
 
-known=$(grep -vE '^(#|$)' "$list" | sed 's/ | .*//')
-# The build switch of a replay: crypto-masks-cycle ->
-# VFIO_AP_REF_REPLAY_CRYPTO_MASKS_CYCLE.
-macro() { echo "VFIO_AP_REF_REPLAY_$(tr a-z- A-Z_ <<<"$1")"; }
+known=$(cd "$dir" && ls -- *.patch 2>/dev/null | sed 's/\.patch$//')
+[ -n "$known" ] || die "$dir holds no replay patch"
 if [ "$BUG" = all ]; then
 	names=$known
 else
@@ -41,32 +58,45 @@ else
 fi
 for n in $names; do
 	grep -qx -- "$n" <<<"$known" ||
-		die "unknown replay '$n'; known: $(echo $known)"
-	grep -qs "$(macro "$n")" "$PROJ"/driver/*.[ch] ||
-		die "replay '$n' has no $(macro "$n") in driver/"
+		DIE_RC=2 die "BUG: unknown replay '$n'; known in $dir: $(echo $known)"
 done
-[[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "RUNS=$RUNS is not a positive number"
 
-echo "  REPLAY ${names//$'\n'/ } x$RUNS, stress ${STRESS_SECONDS}s x$STRESS_THREADS -> $out" >&2
+# Every replay applies, or nothing is built.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+for n in $names; do
+	rm -rf "$scratch/src"
+	if [ "$DRIVER" = upstream ]; then
+		mkdir -p "$scratch/src/drivers/s390/crypto"
+		cp "$tree"/drivers/s390/crypto/*.[ch] "$scratch/src/drivers/s390/crypto/"
+		(apply_replay "$dir/$n.patch" "$scratch/src" 1) || exit 1
+	else
+		mkdir -p "$scratch/src"
+		cp "$PROJ"/driver/* "$scratch/src/"
+		(apply_replay "$dir/$n.patch" "$scratch/src" 2) || exit 1
+	fi
+done
+
+echo "  REPLAY $DRIVER ${names//$'\n'/ } x$RUNS, stress ${STRESS_SECONDS}s x$STRESS_THREADS -> $out" >&2
 t0=$(date +%s)
 for run in $(seq 1 "$RUNS"); do
 	seed=$((SEED + run - 1))
 	for n in clean $names; do
-		flags=
-		[ "$n" = clean ] || flags=-D$(macro "$n")
+		patch=
+		[ "$n" = clean ] || patch=$dir/$n.patch
 		res=$out/$n/run$run
 		mkdir -p "$res"
 		s=$(date +%s.%N)
-		MODULE_CFLAGS=$flags VM_STOP_GRACE=$GRACE SEED=$seed RESULTS=$res \
+		REPLAY=$patch VM_STOP_GRACE=$GRACE SEED=$seed RESULTS=$res \
 			"$PROJ/tools/testing/kselftest.sh" >"$res/kselftest.log" 2>&1
 		rc=$?
 		echo "$rc $(echo "$(date +%s.%N) - $s" | bc)" >"$res/rc"
-		printf '  %-24s run %d seed %d: exit %d\n' "$n" "$run" "$seed" "$rc" >&2
+		printf '  %-28s run %d seed %d: exit %d\n' "$n" "$run" "$seed" "$rc" >&2
 	done
 done
 echo "wall time: $(($(date +%s) - t0)) s" >"$out/wall.txt"
 
-python3 "$PROJ/tools/testing/replay/replay_table.py" "$list" "$out" "$RUNS" clean $names
+python3 "$PROJ/tools/testing/replay/replay_table.py" "$dir" "$out" "$RUNS" clean $names
 rc=$?
 # The clean runs are make kselftest runs: show their summaries.
 for f in "$out"/clean/run*/summary.txt; do

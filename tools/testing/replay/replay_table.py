@@ -2,10 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """The table of make replay, from its results directory.
 
-Usage: replay_table.py REPLAYS_TXT RESULTS_DIR RUNS NAME...
-Reads RESULTS_DIR/<name>/run<N>/{rc,detection.json} and writes replay.md
-and junit.xml there; prints the table and "replay: N passed, N failed".
-A replay passes when every run detected it; "clean" passes when no run
+Usage: replay_table.py REPLAY_DIR RESULTS_DIR RUNS NAME...
+REPLAY_DIR holds the replays, NAME.patch each, whose header (up to the
+first blank line) has "Detector:" (the detector expected, for the table),
+"Expect:" (a regular expression on "<detector>: <first report>") and,
+for a replay that undoes a real fix, "Undoes:" (the commit). Reads
+RESULTS_DIR/<name>/run<N>/{rc,detection.json} and writes replay.md and
+junit.xml there; prints the table and "replay: N passed, N failed". A
+replay passes when every run detected it; "clean" passes when no run
 detected anything and every run passed. Exit codes: 0 all passed, 1 a
 replay went undetected or the clean driver was detected, 3 a run's
 infrastructure failed.
@@ -13,12 +17,29 @@ infrastructure failed.
 import json, os, re, statistics, sys
 from xml.sax.saxutils import quoteattr
 
-lst, out, runs, names = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
-meta = {'clean': ('none', None)}
-for line in open(lst, encoding='utf-8'):
-    if line.strip() and not line.startswith('#'):
-        f = line.rstrip('\n').split(' | ', 3)
-        meta[f[0]] = (f[1], re.compile(f[2]))
+
+def header(path):
+    """The "Key: value" fields of a replay patch's header."""
+    fields = {}
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            if not line.strip():
+                break
+            key, sep, value = line.partition(': ')
+            if sep:
+                fields[key] = value.strip()
+    for key in ('Detector', 'Expect'):
+        if key not in fields:
+            sys.exit('replay_table: %s: no "%s:" line in the header' % (path, key))
+    return fields
+
+
+rdir, out, runs, names = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+meta = {'clean': ('none', None, None)}
+for n in names:
+    if n != 'clean':
+        h = header(os.path.join(rdir, n + '.patch'))
+        meta[n] = (h['Detector'], re.compile(h['Expect']), h.get('Undoes'))
 
 rows, cases, passed, failed, infra = [], [], 0, 0, False
 for n in names:
@@ -56,8 +77,9 @@ for n in names:
         t += ' (%s into the stress in %d)' % (
             '%.0f s' % st[0] if len(st) == 1 else
             'max %.0f s' % max(st), len(st))
-    rows.append('| %s | %s | %s | %s | %d/%d | %s | %s |' % (
-        n, meta[n][0], ', '.join(sorted(set(actual))) or 'none',
+    undoes = (' (undoes %s)' % meta[n][2].split(' ')[0]) if meta[n][2] else ''
+    rows.append('| %s%s | %s | %s | %s | %d/%d | %s | %s |' % (
+        n, undoes, meta[n][0], ', '.join(sorted(set(actual))) or 'none',
         '-' if n == 'clean' else '%d/%d' % (match, runs), dets, runs, t,
         '; '.join(sorted(set(titles))) or '-'))
 

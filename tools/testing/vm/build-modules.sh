@@ -2,34 +2,37 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the three modules against a VM kernel build (argument 1; with
-# KARCH=um, the UML kernel of build-kernel.sh) and print
-# the directory holding them. driver/ is synced into the cache first, so
-# nothing is built in the checkout and unchanged files keep their mtimes:
-# a driver-only change rebuilds only what changed. MODULE_CFLAGS (e.g. a
-# replay's -D switch) is passed to the module build only.
+# KARCH=um, the UML kernel of build-kernel.sh) and print the directory
+# holding them. driver/ is copied into the cache first, so nothing is
+# built in the checkout and unchanged files keep their mtimes: a
+# driver-only change rebuilds only what changed. With REPLAY=<patch> (a
+# replay of tools/testing/replay/model/, see replay.sh) the patch is
+# applied to that copy; the checkout's driver/ is never touched.
 
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 kbuild=$1
-# One source copy per checkout and MODULE_CFLAGS: two checkouts never
-# build into each other, and switching between replays rebuilds nothing
-# that did not change.
-flags=${MODULE_CFLAGS:-}
-src=$kbuild/vfio_ap_ref-src-$(echo "$PROJ $flags" | short_hash)
-mkdir -p "$src"
-for f in "$PROJ"/driver/*; do
-	cmp -s "$f" "$src/${f##*/}" || cp "$f" "$src/"
-done
-for f in "$src"/*.[ch] "$src"/Makefile "$src"/Kconfig; do
-	[ -e "$f" ] || continue
-	[ -e "$PROJ/driver/${f##*/}" ] || rm -f "$f"
-done
+# One source copy per checkout and replay: two checkouts never build into
+# each other, and switching between replays rebuilds nothing that did
+# not change.
+replay=${REPLAY:-}
+key=$PROJ
+[ -z "$replay" ] || key+=" $(sha256sum <"$replay")"
+src=$kbuild/vfio_ap_ref-src-$(echo "$key" | short_hash)
+stage=$src.stage
+rm -rf "$stage"
+mkdir -p "$stage"
+cp "$PROJ"/driver/* "$stage/"
+# The patches name driver/FILE: -p2 strips "a/driver/".
+[ -z "$replay" ] || apply_replay "$replay" "$stage" 2
+sync_dir "$stage" "$src"
+rm -rf "$stage"
 log=$src/build.log
 arch=(ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-)
 [ "${KARCH:-s390}" = um ] && arch=(ARCH=um)
-make -C "$kbuild" M="$src" "${arch[@]}" \
-	KCFLAGS="$flags" -j"${JOBS:-$(nproc)}" modules >"$log" 2>&1 ||
+make -C "$kbuild" M="$src" "${arch[@]}" -j"${JOBS:-$(nproc)}" modules \
+	>"$log" 2>&1 ||
 	{ tail -n 30 "$log" >&2; die "building the modules failed; see $log"; }
 grep -E 'warning:' "$log" >&2 && die "the module build has warnings; see $log"
 for m in vfio_ap_ref_core vfio_ap_sim vfio_ap_ref; do

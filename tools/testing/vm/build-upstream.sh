@@ -12,7 +12,8 @@
 #                     vfio_ap_ops.c's static functions against the core
 #
 # The real sources are symlinked into the build directory, never copied
-# or edited, and adapted only by compiler flags (upstream/Kbuild). The
+# or edited, and adapted only by compiler flags (upstream/Kbuild). With
+# REPLAY=<patch>, the files the replay changes are patched copies. The
 # script checks that no AP instruction is left in the real objects and
 # writes sources.sha256: the sha256 of every real file compiled that the
 # adaptation concerns, relative to the tree.
@@ -35,14 +36,39 @@ ours=("$PROJ"/upstream/*.[ch] "$PROJ"/upstream/Kbuild
       "$PROJ"/driver/ap_matrix.[ch] "$PROJ"/driver/ap_matrix_mod.c
       "$PROJ"/driver/sim_cmd.[ch] "$PROJ"/driver/sim_vcpu.[ch])
 
-out=$kbuild/upstream-$(printf '%s\n%s\n' "$PROJ" "$tree" | short_hash)
+replay=${REPLAY:-}
+out=$kbuild/upstream-$(printf '%s\n%s\n%s\n' "$PROJ" "$tree" \
+	"$([ -z "$replay" ] || sha256sum <"$replay")" | short_hash)
 mkdir -p "$out"
 for f in "${ours[@]}"; do
 	cmp -s "$f" "$out/${f##*/}" || cp "$f" "$out/"
 done
 for f in "${real[@]}"; do
+	[ -L "$out/${f##*/}" ] || rm -f "$out/${f##*/}"
 	ln -sfn "$tree/$f" "$out/${f##*/}"
 done
+# A replay (tools/testing/replay/upstream-<series>/) is applied to a
+# scratch copy of the tree's drivers/s390/crypto; each file it changes
+# replaces its link (a header is found in the build directory before the
+# tree's, since the real sources include it with quotes).
+if [ -n "$replay" ]; then
+	crypto=drivers/s390/crypto
+	stage=$out/replay.stage
+	rm -rf "$stage"
+	mkdir -p "$stage/$crypto"
+	cp "$tree/$crypto"/*.[ch] "$stage/$crypto/"
+	apply_replay "$replay" "$stage" 1
+	for f in "$stage/$crypto"/*.[ch]; do
+		cmp -s "$f" "$tree/$crypto/${f##*/}" && continue
+		case " ${real[*]} " in
+		*" $crypto/${f##*/} "*|*.h) ;;
+		*) die "replay $replay changes $crypto/${f##*/}, which upstream mode does not build" ;;
+		esac
+		rm -f "$out/${f##*/}"
+		cp "$f" "$out/"
+	done
+	rm -rf "$stage"
+fi
 log=$out/build.log
 make -C "$kbuild" M="$out" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- \
 	VFIO_AP_TREE="$tree" -j"${JOBS:-$(nproc)}" modules >"$log" 2>&1 ||
