@@ -116,7 +116,7 @@ while :; do
 	mkdir -p "$dir" || exit 3
 	[ "$n" -lt "$max_boots" ] || defer=0
 	echo "  BOOT $n seed=$SEED stress=${STRESS_SECONDS}s x$STRESS_THREADS -> $dir" >&2
-	VM_ALLOWLIST=$PROJ/tools/testing/allowlist.txt \
+	VM_ALLOWLIST=$PROJ/tools/testing/allowlist.txt VM_FINDINGS=${findings[1]:-} \
 	VM_TIMEOUT=${VM_TIMEOUT:-$((420 + 3 * STRESS_SECONDS))} \
 		"$vm/boot.sh" "$kbuild/arch/s390/boot/bzImage" \
 		"$results/initramfs.cpio.gz" "$dir/console.log" \

@@ -15,9 +15,9 @@ stopped" line) is judged on what it found; the tests it cut short are
 neither passed nor failed.
 
 Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt and
-detection.json: the first boot's first detection, the detector that made
-it and, when the console was timestamped (console.times), the seconds
-from the start of the tests. Exit codes:
+detection.json: the run's first detection that is not a known finding,
+the detector that made it and, when the console was timestamped
+(console.times), the seconds of tests before it. Exit codes:
   0 all passed, clean console     1 a test failed
   2 a kernel report appeared      3 infrastructure failed
   4 hang or timeout
@@ -49,41 +49,62 @@ TAP_FAIL = re.compile(r'^(?:# )*not ok \d+ (?:selftests: \S+ )?(\S+)')
 STRESS_RUN = re.compile(r'^# #\s+RUN\s+stress\.')
 
 
-def first_detection(lines, reports):
-    """The earliest detection, (line, detector, title), or None: a report
-    the allowlist lets through, a failing test or the host watchdog."""
+def first_detection(boot, failures=()):
+    """The earliest detection of @boot, (line, detector, title), or None:
+    a report that neither the allowlist nor a known finding lets through,
+    a failing test that is not a known finding, or the host watchdog.
+
+    @failures: judge()'s failures, which mark the known ones; the reports
+    of @boot must have been through judge() too."""
     cands = [(r['line'], scan_console.detector_of(r['title']), r['title'])
-             for r in reports if not r['allowed']]
-    for i, line in enumerate(lines):
-        m = TAP_FAIL.match(line)
-        if m and '# SKIP' not in line:
-            cands.append((i + 1, 'test', 'test failed: %s' % m.group(1)))
-            break
-    for i, line in enumerate(lines):
-        if line.startswith('VAR-HOST: watchdog'):
-            cands.append((i + 1, 'hang', 'host watchdog'))
+             for r in boot.reports if not r['allowed'] and not r.get('known')]
+    known = {f['test'] for f in failures
+             if f['boot'] == boot.number and f.get('known') and f['test']}
+    cands += [(t.line, 'test', 'test failed: %s' % t.name) for t in boot.tests
+              if t.status == 'fail' and t.name not in known]
+    cands += [(i + 1, 'hang', 'host watchdog') for i, line in enumerate(boot.lines)
+              if line.startswith('VAR-HOST: watchdog')]
     return min(cands) if cands else None
 
 
-def detection_json(lines, reports, results):
-    """first_detection() as a dict, with its time when the console was
-    timestamped (console.times): since the tests and since the stress began."""
-    first = first_detection(lines, reports)
-    if not first:
+def console_times(boot):
+    """The host times of @boot's console lines (console.times next to its
+    log), or None."""
+    try:
+        with open(os.path.join(os.path.dirname(os.path.abspath(boot.path)),
+                               'console.times'), encoding='utf-8') as f:
+            return [float(t) for t in f.read().split()]
+    except (OSError, ValueError):
+        return None
+
+
+def detection_json(boots, failures):
+    """The run's first detection (first_detection() of the first boot that
+    has one) as a dict, with its boot and, when the consoles were
+    timestamped, its time: seconds of tests before it, earlier boots'
+    included, and seconds since the stress began when it had."""
+    for b in boots:
+        first = first_detection(b, failures)
+        if first:
+            break
+    else:
         return None
     line, detector, title = first
-    det = {'detector': detector, 'title': title, 'line': line, 'seconds': None,
-           'stress_seconds': None}
+    det = {'detector': detector, 'title': title, 'boot': b.number, 'line': line,
+           'seconds': None, 'stress_seconds': None}
     try:
-        with open(os.path.join(results, 'console.times'), encoding='utf-8') as f:
-            times = [float(t) for t in f.read().split()]
+        before = 0.0
+        for e in boots[:boots.index(b)]:
+            t = console_times(e)
+            before += t[-1] - t[e.lines.index('VAR: tests begin')]
+        times = console_times(b)
         at = times[min(line, len(times)) - 1]
-        det['seconds'] = round(at - times[lines.index('VAR: tests begin')], 1)
+        det['seconds'] = round(before + at - times[b.lines.index('VAR: tests begin')], 1)
         # Seconds since the stress began, when it had.
-        stress = next((i for i, l in enumerate(lines) if STRESS_RUN.match(l)), None)
+        stress = next((i for i, l in enumerate(b.lines) if STRESS_RUN.match(l)), None)
         if stress is not None and stress < line:
             det['stress_seconds'] = round(at - times[stress], 1)
-    except (OSError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError):
         pass
     return det
 
@@ -316,8 +337,7 @@ def main():
     watchdog = any(m.startswith('VAR-HOST: watchdog') for b in boots for m in b.markers)
     hung = [r for r in real if r['title'].startswith('task hung')]
 
-    det = detection_json(boots[0].lines, boots[0].reports,
-                         os.path.dirname(os.path.abspath(args.logs[0])))
+    det = detection_json(boots, failures)
     with open(os.path.join(args.results, 'detection.json'), 'w', encoding='utf-8') as f:
         json.dump(det, f)
         f.write('\n')

@@ -5,8 +5,10 @@
 # findings.py) on small console logs in the VM's format. Each directory
 # holds boot1.log, boot2.log, ...; optionally findings.txt; nextN, what
 # vm_results.py --next-boot must write after boot N (empty: no more
-# boots); and expected: "exit N", then lines the final summary must
-# contain (whitespace runs compared as one space).
+# boots); expected: "exit N", then lines the final summary must contain
+# (whitespace runs compared as one space); and optionally detection: the
+# run's first detection as "boot N: DETECTOR: TITLE", or "none" (known
+# findings are none, as make replay needs).
 # Prints "verdict: N passed, N failed".
 
 set -uo pipefail
@@ -58,6 +60,14 @@ for dir in "$here"/*/; do
 			check "$name" "summary lacks '$line'"
 		fi
 	done < <(sed '1d' "$dir/expected" | tr -s ' \t' ' ')
+	if [ -f "$dir/detection" ]; then
+		got=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print("none" if d is None else "boot %d: %s: %s" % (d["boot"], d["detector"], d["title"]))' \
+			"$tmp/out/detection.json")
+		[ "$got" = "$(cat "$dir/detection")" ] && check "$name" ok ||
+			check "$name" "detection '$got', expected '$(cat "$dir/detection")'"
+	fi
 	[ "$fail" = "$failed" ] || sed 's/^/    /' "$tmp/summary"
 done
 echo "verdict: $pass passed, $fail failed"

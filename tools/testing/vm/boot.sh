@@ -32,7 +32,9 @@ printf '%q ' "${cmd[@]}" >"$(dirname "$log")/qemu-cmdline.txt"
 echo "$append" >"$(dirname "$log")/kernel-cmdline.txt"
 # The watcher timestamps the console (console.times), measures boot to
 # first test (boot-to-first-test.txt, for make bench) and, with
-# VM_STOP_GRACE=S, stops the VM S seconds after the first detection.
+# VM_STOP_GRACE=S, stops the VM S seconds after the first detection that
+# neither the allowlist (VM_ALLOWLIST) nor a known finding (VM_FINDINGS)
+# covers.
 dir=$(dirname "$log")
 rm -f "$dir/boot-to-first-test.txt" "$dir/stopped.txt"
 : >"$log"
@@ -44,6 +46,7 @@ watch=(--pid "$qemu" --times "$dir/console.times"
 if [ -n "${VM_STOP_GRACE:-}" ]; then
 	watch+=(--stop-grace "$VM_STOP_GRACE" --stopped "$dir/stopped.txt")
 	[ -n "${VM_ALLOWLIST:-}" ] && watch+=(--allowlist "$VM_ALLOWLIST")
+	[ -n "${VM_FINDINGS:-}" ] && watch+=(--findings "$VM_FINDINGS")
 fi
 python3 "$(dirname "$0")/watch_console.py" "$log" "${watch[@]}" &
 watcher=$!

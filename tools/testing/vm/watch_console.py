@@ -6,11 +6,12 @@ Records the host time of every console line (seconds since QEMU started,
 one per line, into --times), writes the time from QEMU's start to
 "VAR: tests begin" into --first-test, and with --stop-grace S stops the VM
 S seconds after the first detection: a kernel report the allowlist does
-not suppress, or a failing TAP line. The stop is the same for every
-build; nothing here knows what is being tested.
+not suppress, or a failing test, unless a known finding (--findings)
+covers it; vm_results.first_detection() decides. The stop is the same
+for every build; nothing here knows what is being tested.
 
 Usage: watch_console.py LOG --pid PID --times F --first-test F
-       [--stop-grace S --stopped F --allowlist F]
+       [--stop-grace S --stopped F --allowlist F --findings F]
 Exits when PID is gone.
 """
 
@@ -21,6 +22,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import boot_log  # noqa: E402
+import findings  # noqa: E402
 import scan_console  # noqa: E402
 import vm_results  # noqa: E402
 
@@ -44,8 +47,10 @@ def main():
     ap.add_argument('--stop-grace', type=float, default=0.0)
     ap.add_argument('--stopped')
     ap.add_argument('--allowlist')
+    ap.add_argument('--findings')
     args = ap.parse_args()
     allow = scan_console.load_allowlist(args.allowlist) if args.allowlist else []
+    entries = findings.load(args.findings) if args.findings else []
     t0 = time.monotonic()
     lines, partial, pos = [], '', 0
     trigger = None
@@ -75,8 +80,9 @@ def main():
                     trigger = now
             times.flush()
             if trigger is not None and now - trigger >= args.stop_grace:
-                reports = scan_console.judged('\n'.join(lines), allow)
-                if vm_results.first_detection(lines, reports):
+                boot = boot_log.Boot(args.log, 1, (), allow)
+                failures = vm_results.judge([boot], entries, [], [])[1]
+                if vm_results.first_detection(boot, failures):
                     with open(args.stopped, 'w', encoding='utf-8') as s:
                         s.write('%.0f\n' % args.stop_grace)
                     try:
