@@ -164,6 +164,52 @@ TEST_F(var, assign_and_show)
 }
 
 /*
+ * An adapter that an unbound queue keeps out of the shadow APCB stays
+ * out whatever is assigned next, and its queues show "assigned", not "in
+ * use"; a domain the host does not have keeps no adapter out. Linux
+ * fixed each of these: 850fb7fa8c68 filters the whole matrix again on
+ * every assignment, 16fb78cbf56e loops over the shadow APCB, not the
+ * matrix, and a0d8f4eeb7c4 made the status look at the shadow APCB.
+ */
+TEST_F(var, filtered_adapter_stays_out)
+{
+	char buf[64];
+	struct apcb a;
+
+	ASSERT_EQ(0, var_write(tpath("%s/unbind", VAR_DRV), "02.0005"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "2"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "5"));
+	self->vfio_fd = attach(&self->link[0], UUID_A);
+	ASSERT_LE(0, self->vfio_fd);
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("1", a.apm);
+	EXPECT_STREQ("4-5", a.aqm);
+	ASSERT_LT(0, var_read(tpath("%s/devices/01.0004/status", VAR_BUS), buf, sizeof(buf)));
+	EXPECT_STREQ("in use\n", buf);
+	ASSERT_LT(0, var_read(tpath("%s/devices/02.0004/status", VAR_BUS), buf, sizeof(buf)));
+	EXPECT_STREQ("assigned\n", buf);
+
+	/* Another adapter: the whole matrix is filtered again. */
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "3"));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("1,3", a.apm);
+	/* Another domain, which the host does not have. */
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "8"));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("1,3", a.apm);
+	EXPECT_STREQ("4-5", a.aqm);
+
+	/* With its queue bound again, the adapter comes in. */
+	ASSERT_EQ(0, var_write(tpath("%s/bind", VAR_DRV), "02.0005"));
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ("1-3", a.apm);
+	ASSERT_LT(0, var_read(tpath("%s/devices/02.0004/status", VAR_BUS), buf, sizeof(buf)));
+	EXPECT_STREQ("in use\n", buf);
+}
+
+/*
  * More APQNs than a sysfs page holds lines for: 23 x 23 = 529 lines of
  * 8 bytes. The attribute shows what sysfs takes (less than a page), in
  * whole lines, in order. The real vfio_ap_mdev_matrix_show() sprintf()s
