@@ -82,6 +82,19 @@ upstream_tree() {
 	esac
 }
 
+# vfio_ap_src: the directory holding the real vfio_ap and AP bus sources
+# upstream mode builds: VFIO_AP_SRC (ci/gate's scratch copy of a series)
+# or the base tree's drivers/s390/crypto.
+vfio_ap_src() {
+	if [ -n "${VFIO_AP_SRC:-}" ]; then
+		[ -f "$VFIO_AP_SRC/vfio_ap_ops.c" ] ||
+			die "VFIO_AP_SRC=$VFIO_AP_SRC has no vfio_ap_ops.c"
+		(cd "$VFIO_AP_SRC" && pwd)
+	else
+		echo "$(base_tree)/drivers/s390/crypto"
+	fi
+}
+
 # replay_dir: the directory of the replay patches (tools/testing/replay/)
 # for DRIVER: model/, or upstream-<series>/ for the base tree's series.
 replay_dir() {
