@@ -88,7 +88,7 @@ python3 "$PROJ/tools/testing/diff_results.py" "$results" \
 	--allowlist "$PROJ/tools/testing/allowlist.txt" \
 	--findings "$PROJ/tools/testing/findings/$series.txt" --desc "$desc" \
 	--series "$series" --divergences "$PROJ/selftests/divergences.txt" \
-	--kunit-py "$tree/tools/testing/kunit/kunit.py"
+	--kunit-py "$tree/tools/testing/kunit/kunit.py" --stale "${STALE:-fail}"
 rc=$?
 echo "wall: $(($(date +%s) - t0)) s" | tee -a "$results/summary.txt"
 exit $rc

@@ -14,6 +14,9 @@ entries. Writes
 summary.txt and result.json into the results directory and prints the
 summary.
 
+With --stale report (ci/gate), a divergence entry that no longer shows
+is a FIXED line and passes.
+
 Exit: 0 passed, 1 a difference (or a stale divergence entry), 2 a new
 kernel report, 3 the run did not complete (infrastructure), 4 a hang.
 """
@@ -134,10 +137,25 @@ def judge_kunit(ktap, results, listed):
     return out
 
 
-def judge(text, allow, entries):
+STALE = re.compile(r'FAIL ((kunit )?divergence \S+ .*no longer shows|seed \d+: stale)')
+
+
+def fixed(lines):
+    """@lines with each stale divergence line ("FAIL divergence NAME no
+    longer shows", the KUnit ones too) made a "FIXED" line: with --stale
+    report, a series that fixes what a divergence entry records."""
+    return [('FIXED ' + l[len('FAIL '):]) if STALE.match(l) else l
+            for l in lines]
+
+
+def judge(text, allow, entries, stale_report=False):
     """The verdict as a dict: exit code, counts and lines."""
     diff = [l[len('diff: '):] for l in text.splitlines()
             if l.startswith('diff: ')]
+    nfixed = 0
+    if stale_report:
+        nfixed = sum(1 for l in diff if STALE.match(l))
+        diff = fixed(diff)
     exitline = re.search(r'^VAR: diff exit (\d+)$', text, re.M)
     ok = next((l for l in diff if l.startswith('ok ')), None)
     fail = [l for l in diff if l.startswith('FAIL ')]
@@ -153,7 +171,8 @@ def judge(text, allow, entries):
         rc = 2
     elif fail:
         rc = 1
-    elif not exitline or not ok or exitline.group(1) != '0':
+    elif not exitline or not ok or \
+            exitline.group(1) not in ('0', '1' if nfixed else '0'):
         rc = 3
     else:
         rc = 0
@@ -205,6 +224,9 @@ def main():
                     help='the kernel series, for the counts line')
     ap.add_argument('--divergences',
                     help='the divergence list, for the KUnit differential')
+    ap.add_argument('--stale', choices=('fail', 'report'), default='fail',
+                    help='a divergence entry that no longer shows fails '
+                    'the run (the default), or is reported as FIXED')
     ap.add_argument('--kunit-py',
                     help="the tree's kunit.py: with --divergences, judge "
                     'the KUnit differential of the console')
@@ -218,7 +240,7 @@ def main():
     except (OSError, ValueError, re.error) as e:
         print('diff_results: %s' % e, file=sys.stderr)
         return 3
-    v = judge(text, allow, entries)
+    v = judge(text, allow, entries, args.stale == 'report')
     v['series'] = args.series
     if args.divergences and args.kunit_py:
         try:
@@ -229,6 +251,10 @@ def main():
             print('diff_results: %s' % e, file=sys.stderr)
             return 3
         k = judge_kunit(ktap, args.results, listed)
+        if args.stale == 'report':
+            gone = sum(1 for l in k['lines'] if STALE.match(l))
+            k['lines'] = fixed(k['lines'])
+            k['failed'] -= gone
         v['kunit'] = k
         v['diff'] += k['lines']
         v['passed'] += k['passed']

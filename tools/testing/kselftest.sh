@@ -16,9 +16,12 @@
 # Environment: DRIVER, KVER, KDIR, STRESS_SECONDS, STRESS_THREADS, SEED,
 # RESULTS (the results directory), VM_TIMEOUT (per boot), VM_BOOTS (at
 # most that many boots, default 12), REPLAY (a replay patch applied to a
-# scratch copy of the driver's sources, see replay/replay.sh) and
+# scratch copy of the driver's sources, see replay/replay.sh),
 # VM_STOP_GRACE (stop the VM that many seconds after the first detection,
-# as make replay does).
+# as make replay does), VM_SKIP (a comma list of tests the first boot
+# skips, as a resumed boot skips those that ran), and STALE=report (a
+# stale finding is reported as fixed, not failed: ci/gate on a series
+# that fixes one).
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +30,10 @@ DRIVER=${DRIVER:-model}
 case "$DRIVER" in
 model|upstream) ;;
 *) DIE_RC=2 die "DRIVER=$DRIVER: must be model or upstream" ;;
+esac
+case "${STALE:-fail}" in
+fail|report) ;;
+*) DIE_RC=2 die "STALE=$STALE: must be fail or report" ;;
 esac
 # Fail fast, before any build, on a tree upstream mode cannot use.
 if [ "$DRIVER" = upstream ]; then
@@ -104,10 +111,11 @@ EOT
 judge=(python3 "$PROJ/tools/testing/vm_results.py" "$results"
        --allowlist "$PROJ/tools/testing/allowlist.txt" --driver "$driver_desc"
        --lock-order "$PROJ/tools/testing/lock-order/$DRIVER.txt"
-       --series "$(tree_version "$(base_tree)" | cut -d. -f1,2)" "${findings[@]}")
+       --series "$(tree_version "$(base_tree)" | cut -d. -f1,2)" "${findings[@]}"
+       --stale "${STALE:-fail}")
 max_boots=${VM_BOOTS:-12}
 logs=()
-ran=
+ran=${VM_SKIP:-}
 defer=1
 n=1
 while :; do

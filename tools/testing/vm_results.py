@@ -14,7 +14,8 @@ host stopped after its first detection (VM_STOP_GRACE, the "VAR-HOST:
 stopped" line) is judged on what it found; the tests it cut short are
 neither passed nor failed.
 
-Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt and
+Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt,
+tests.txt (each test's name and result, one per line) and
 detection.json: the run's first detection that is not a known finding,
 the detector that made it and, when the console was timestamped
 (console.times), the seconds of tests before it. Exit codes:
@@ -23,10 +24,11 @@ the detector that made it and, when the console was timestamped
   4 hang or timeout
 Usage: vm_results.py RESULTS_DIR CONSOLE_LOG... --lock-order F
        [--series X.Y] [--allowlist F] [--findings F] [--wall S]
-       [--driver DESCRIPTION] [--next-boot F]
+       [--driver DESCRIPTION] [--stale fail|report] [--next-boot F]
 The lock-order file (tools/testing/lock-order/) gives the hierarchy that
 the lockdep edges are checked against and the documented edges counted.
-With --next-boot, nothing is written but F: "defer=0|1" and "ran=TESTS"
+With --stale=report (ci/gate), a stale finding is listed as fixed and
+does not fail the run. With --next-boot, nothing is written but F: "defer=0|1" and "ran=TESTS"
 lines for the next boot's var.defer= and var.ran=, or nothing when
 another boot would add nothing.
 """
@@ -91,7 +93,7 @@ def detection_json(boots, failures):
         return None
     line, detector, title = first
     det = {'detector': detector, 'title': title, 'boot': b.number, 'line': line,
-           'seconds': None, 'stress_seconds': None}
+           'test': b.test_at(line), 'seconds': None, 'stress_seconds': None}
     try:
         before = 0.0
         for e in boots[:boots.index(b)]:
@@ -276,6 +278,9 @@ def main():
     ap.add_argument('--series', help='the kernel series, for @SERIES lines '
                     'of the lock-order file')
     ap.add_argument('--findings')
+    ap.add_argument('--stale', choices=('fail', 'report'), default='fail',
+                    help='a stale finding fails the run (the default), or '
+                    'is reported as fixed (ci/gate on a series)')
     ap.add_argument('--next-boot')
     args = ap.parse_args()
     try:
@@ -343,6 +348,8 @@ def main():
         f.write('\n')
 
     results = [m.test for m in merged.values()]
+    with open(os.path.join(args.results, 'tests.txt'), 'w', encoding='utf-8') as f:
+        f.write(''.join('%s %s\n' % (t.name, t.status) for t in results))
     npass = sum(1 for t in results if t.status == 'pass')
     nskip = sum(1 for t in results if t.status == 'skip')
     nfail = len(new_failures) + len(failed_checks)
@@ -357,7 +364,7 @@ def main():
         code, verdict = 1, 'forbidden lock order' if \
             all(f['title'].startswith('forbidden') for f in new_failures) and \
             not failed_checks else 'test failed'
-    elif stale:
+    elif stale and args.stale == 'fail':
         code, verdict = 1, 'stale finding'
     else:
         code, verdict = 0, 'passed' + (' (known findings)' if known or known_failures else '')
@@ -424,7 +431,8 @@ def main():
             '\n  %s%s: %s' % (f['title'], where(bs), f['known'].where)
             for f, _, bs in folded(known_failures))))
     if stale:
-        rows.append('stale findings: %d%s' % (len(stale), ''.join(
+        rows.append('%s findings: %d%s' % (
+            'stale' if args.stale == 'fail' else 'fixed', len(stale), ''.join(
             '\n  %s: %s fired %s, but not in this run of %s' %
             (e.where, e.title, e.fires, e.trigger) for e in stale)))
     if known_stop and not host_stopped:
@@ -461,7 +469,8 @@ def main():
     rows.append('wall time: %.1f s' % args.wall)
     rows.append('verdict: %s (exit %d)' % (verdict, code))
     rows.append('vm: %d passed, %d failed, %d skipped' %
-                (npass, nfail + len(real) + len(stale), nskip))
+                (npass, nfail + len(real) + (len(stale) if args.stale == 'fail' else 0),
+                 nskip))
     summary = '\n'.join(rows) + '\n'
     with open(os.path.join(args.results, 'summary.txt'), 'w', encoding='utf-8') as f:
         f.write(summary)

@@ -8,7 +8,8 @@
 # boots); expected: "exit N", then lines the final summary must contain
 # (whitespace runs compared as one space); and optionally detection: the
 # run's first detection as "boot N: DETECTOR: TITLE", or "none" (known
-# findings are none, as make replay needs).
+# findings are none, as make replay needs); and optionally args: more
+# vm_results.py arguments (e.g. --stale report).
 # Prints "verdict: N passed, N failed".
 
 set -uo pipefail
@@ -34,6 +35,8 @@ for dir in "$here"/*/; do
 	args=(--lock-order "$here/../lock-order/upstream.txt" --series 6.12
 	      --allowlist "$here/../allowlist.txt")
 	[ -f "$dir/findings.txt" ] && args+=(--findings "$dir/findings.txt")
+	# shellcheck disable=SC2207
+	[ -f "$dir/args" ] && args+=($(cat "$dir/args"))
 	logs=()
 	n=1
 	while [ -f "$dir/boot$n.log" ]; do
