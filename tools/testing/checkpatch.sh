@@ -27,8 +27,10 @@ for f in driver/*.[ch] upstream/*.[ch] kunit/*.[ch] selftests/*.[ch]; do
 	fi
 done
 for f in tools/testing/replay/*/*.patch; do
+	# From stdin: given the path of a file in this tree, checkpatch
+	# checks the patch's context lines as the file's own.
 	if out=$(perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse \
-		 --show-types --no-signoff "$f" 2>&1) &&
+		 --show-types --no-signoff - <"$f" 2>&1) &&
 	   ! grep -qE 'ERROR|WARNING|CHECK' <<<"$out"; then
 		pass=$((pass + 1))
 	else
