@@ -93,7 +93,9 @@ static inline bool var_lockdep_off(void)
 
 /*
  * Begin @test from its FIXTURE_SETUP: SKIP it when an earlier boot ran it,
- * or when lockdep is off and the runner will boot again (VAR_DEFER=1, from
+ * when the run is of another test alone (VAR_ONLY, from var.only=; the
+ * gate runs a failing test alone on earlier patches), or when lockdep is
+ * off and the runner will boot again (VAR_DEFER=1, from
  * var.defer=1): a later boot runs it with lockdep. Else say in the kernel
  * log that it begins.
  * SKIP(return, ...) in a setup does not stop the test body on 6.1's
@@ -102,9 +104,13 @@ static inline bool var_lockdep_off(void)
  */
 #define VAR_TEST_BEGIN(test) do { \
 	const char *_var_test = (test), *_var_defer = getenv("VAR_DEFER"); \
+	const char *_var_only = getenv("VAR_ONLY"); \
 	if (var_already_ran(_var_test)) \
 		SKIP(longjmp(_metadata->env, 1), \
 		     "%s: ran in an earlier boot of this run", _var_test); \
+	if (_var_only && *_var_only && strcmp(_var_only, _var_test)) \
+		SKIP(longjmp(_metadata->env, 1), \
+		     "%s: this run is of %s alone", _var_test, _var_only); \
 	if (_var_defer && !strcmp(_var_defer, "1") && var_lockdep_off()) { \
 		var_kmsg("deferred", _var_test); \
 		SKIP(longjmp(_metadata->env, 1), \

@@ -18,10 +18,9 @@
 # most that many boots, default 12), REPLAY (a replay patch applied to a
 # scratch copy of the driver's sources, see replay/replay.sh),
 # VM_STOP_GRACE (stop the VM that many seconds after the first detection,
-# as make replay does), VM_SKIP (a comma list of tests the first boot
-# skips, as a resumed boot skips those that ran), and STALE=report (a
-# stale finding is reported as fixed, not failed: ci/gate on a series
-# that fixes one).
+# as make replay does), VM_ONLY (run that test alone, by its TAP name,
+# e.g. var.queue_status), and STALE=report (a stale finding is reported
+# as fixed, not failed: ci/gate on a series that fixes one).
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -115,7 +114,7 @@ judge=(python3 "$PROJ/tools/testing/vm_results.py" "$results"
        --stale "${STALE:-fail}")
 max_boots=${VM_BOOTS:-12}
 logs=()
-ran=${VM_SKIP:-}
+ran=
 defer=1
 n=1
 while :; do
@@ -130,6 +129,7 @@ while :; do
 		"$results/initramfs.cpio.gz" "$dir/console.log" \
 		"var.seed=$SEED" "var.stress_seconds=$STRESS_SECONDS" \
 		"var.stress_threads=$STRESS_THREADS" "var.defer=$defer" \
+		${VM_ONLY:+"var.only=$VM_ONLY"} \
 		${ran:+"var.ran=$ran"}
 	logs+=("$dir/console.log")
 	[ "$n" -lt "$max_boots" ] || break

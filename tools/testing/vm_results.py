@@ -14,8 +14,7 @@ host stopped after its first detection (VM_STOP_GRACE, the "VAR-HOST:
 stopped" line) is judged on what it found; the tests it cut short are
 neither passed nor failed.
 
-Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt,
-tests.txt (each test's name and result, one per line) and
+Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt and
 detection.json: the run's first detection that is not a known finding,
 the detector that made it and, when the console was timestamped
 (console.times), the seconds of tests before it. Exit codes:
@@ -348,8 +347,6 @@ def main():
         f.write('\n')
 
     results = [m.test for m in merged.values()]
-    with open(os.path.join(args.results, 'tests.txt'), 'w', encoding='utf-8') as f:
-        f.write(''.join('%s %s\n' % (t.name, t.status) for t in results))
     npass = sum(1 for t in results if t.status == 'pass')
     nskip = sum(1 for t in results if t.status == 'skip')
     nfail = len(new_failures) + len(failed_checks)
