@@ -40,62 +40,61 @@ check() {
 	fi
 }
 
-"$here/../gate" --head="$head" --out="$out/good" "$here/good.mbox"
-rc=$?
-[ "$rc" = 0 ] && r=ok || r=bad
-check "$r" "good.mbox: exit $rc, expected 0"
-n=$(awk -F'\t' '$4 == "pass"' "$out/good/results.tsv" 2>/dev/null | wc -l)
-bad=$(awk -F'\t' '$4 != "pass"' "$out/good/results.tsv" 2>/dev/null)
-[ "$n" -ge 25 ] && [ -z "$bad" ] && r=ok || r=bad
-check "$r" "good.mbox: $n cells passed (25 expected); not passed: ${bad:-none}"
+# gated NAME RC ARGS...: ci/gate ARGS into $out/NAME must exit with RC.
+gated() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$here/../gate" --out="$out/$name" "$@"
+	rc=$?
+	[ "$rc" = "$want" ] && r=ok || r=bad
+	check "$r" "$name: exit $rc, expected $want"
+}
+# failed_cells NAME EXPECTED: the cells that failed, "<patch> <check>",
+# are exactly those the file EXPECTED lists.
+failed_cells() {
+	local got want
+	got=$(awk -F'\t' '$4 == "fail" { print $1, $3 }' "$out/$1/results.tsv" 2>/dev/null | sort)
+	want=$(grep -vE '^(#|$)' "$2" | sort)
+	[ "$got" = "$want" ] && r=ok || r=bad
+	check "$r" "$1: failed cells '$(echo $got)', expected '$(echo $want)'"
+}
+# passed_cells NAME N: N cells or more passed, and none did not.
+passed_cells() {
+	local n bad
+	n=$(awk -F'\t' '$4 == "pass"' "$out/$1/results.tsv" 2>/dev/null | wc -l)
+	bad=$(awk -F'\t' '$4 != "pass"' "$out/$1/results.tsv" 2>/dev/null)
+	[ "$n" -ge "$2" ] && [ -z "$bad" ] && r=ok || r=bad
+	check "$r" "$1: $n cells passed ($2 or more expected); not passed: ${bad:-none}"
+}
 
-"$here/../gate" --head="$head" --out="$out/bad" "$here/bad.mbox"
-rc=$?
-[ "$rc" = 1 ] && r=ok || r=bad
-check "$r" "bad.mbox: exit $rc, expected 1 (series broken)"
-got=$(awk -F'\t' '$4 == "fail" { print $1, $3 }' "$out/bad/results.tsv" 2>/dev/null | sort)
-want=$(grep -vE '^(#|$)' "$here/bad.expected" | sort)
-[ "$got" = "$want" ] && r=ok || r=bad
-check "$r" "bad.mbox: failed cells '$(echo $got)', expected '$(echo $want)'"
+gated good 0 --head="$head" "$here/good.mbox"
+passed_cells good 25
+gated bad 1 --head="$head" "$here/bad.mbox"
+failed_cells bad "$here/bad.expected"
 np=$(awk -F'\t' '$1 != "head" && $4 == "pass"' "$out/bad/results.tsv" 2>/dev/null | wc -l)
 [ "$np" = 12 ] && r=ok || r=bad
-check "$r" "bad.mbox: $np per-patch cells passed, 12 expected"
+check "$r" "bad: $np per-patch cells passed, 12 expected"
 
 if [ "${GATE_TREE:-1}" = 1 ] && [ "${GATE_GOOD:-0}" = 1 ]; then
-	"$here/../gate" --tree=6.12 --head=kselftest --out="$out/upstream-good" \
-		"$here/upstream-good.mbox"
-	rc=$?
-	[ "$rc" = 0 ] && r=ok || r=bad
-	check "$r" "upstream-good.mbox: exit $rc, expected 0"
-	t=$out/upstream-good/results.tsv
-	n=$(awk -F'\t' '$4 == "pass"' "$t" 2>/dev/null | wc -l)
-	bad=$(awk -F'\t' '$4 != "pass"' "$t" 2>/dev/null)
-	[ "$n" = 17 ] && [ -z "$bad" ] && r=ok || r=bad
-	check "$r" "upstream-good.mbox: $n cells passed (17 expected); not passed: ${bad:-none}"
+	gated upstream-good 0 --tree=6.12 --head=kselftest "$here/upstream-good.mbox"
+	passed_cells upstream-good 17
 	# The findings the series fixes: every vfio_ap entry of 6.12.txt.
 	want=$(grep -vE '^(#|$)' "$here/upstream-good.fixed" | sort)
 	got=$(sed -n '/^fixed findings:/,/^[^ ]/s/^  [^:]*:[0-9]*: \(.*\) fired .*/\1/p' \
 		"$out/upstream-good/head/kselftest/summary.txt" 2>/dev/null | sort)
 	[ -n "$want" ] && [ "$got" = "$want" ] && r=ok || r=bad
-	check "$r" "upstream-good.mbox: fixed findings '$(echo $got)', expected '$(echo $want)'"
+	check "$r" "upstream-good: fixed findings '$(echo $got)', expected '$(echo $want)'"
 	grep -q '^  FIXED kunit divergence matrix-show-overruns-page' \
 		"$out/upstream-good/logs/1-diff/summary.txt" 2>/dev/null && r=ok || r=bad
-	check "$r" "upstream-good.mbox: patch 1's KUnit differential does not show the overrun fixed"
+	check "$r" "upstream-good: patch 1's KUnit differential does not show the overrun fixed"
 fi
 if [ "${GATE_TREE:-1}" = 1 ]; then
-	"$here/../gate" --tree=6.12 --head=kselftest --out="$out/upstream-bad" \
-		"$here/upstream-bad.mbox"
-	rc=$?
-	[ "$rc" = 1 ] && r=ok || r=bad
-	check "$r" "upstream-bad.mbox: exit $rc, expected 1 (series broken)"
-	got=$(awk -F'\t' '$4 == "fail" { print $1, $3 }' "$out/upstream-bad/results.tsv" 2>/dev/null | sort)
-	want=$(grep -vE '^(#|$)' "$here/upstream-bad.expected" | sort)
-	[ "$got" = "$want" ] && r=ok || r=bad
-	check "$r" "upstream-bad.mbox: failed cells '$(echo $got)', expected '$(echo $want)'"
+	gated upstream-bad 1 --tree=6.12 --head=kselftest "$here/upstream-bad.mbox"
+	failed_cells upstream-bad "$here/upstream-bad.expected"
 	grep -q '^\[2\] s390/vfio-ap: Simplify the status attribute of a queue' \
 		"$out/upstream-bad/reply.txt" 2>/dev/null &&
 		grep -q '^Reported-by: ' "$out/upstream-bad/reply.txt" && r=ok || r=bad
-	check "$r" "upstream-bad.mbox: reply.txt does not name patch 2 with a Reported-by: tag"
+	check "$r" "upstream-bad: reply.txt does not name patch 2 with a Reported-by: tag"
 fi
 
 echo "ci-gate samples: $pass passed, $fail failed"
