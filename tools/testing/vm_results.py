@@ -27,9 +27,9 @@ Usage: vm_results.py RESULTS_DIR CONSOLE_LOG... --lock-order F
 The lock-order file (tools/testing/lock-order/) gives the hierarchy that
 the lockdep edges are checked against and the documented edges counted.
 With --stale=report (ci/gate), a stale finding is listed as fixed and
-does not fail the run. With --next-boot, nothing is written but F: "defer=0|1" and "ran=TESTS"
-lines for the next boot's var.defer= and var.ran=, or nothing when
-another boot would add nothing.
+does not fail the run. With --next-boot, nothing is written but F:
+"defer=0|1" and "ran=TESTS" lines for the next boot's var.defer= and
+var.ran=, or nothing when another boot would add nothing.
 """
 
 import argparse
