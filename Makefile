@@ -7,16 +7,20 @@
 #   make test                 every test: checkpatch, KUnit on UML and
 #                             s390x for 6.12, KUnit on UML for 6.1,
 #                             coverage of the pure core, the VM kselftests
-#                             and replays, and ci/gate on its samples
+#                             and replays of the model and of the real
+#                             vfio_ap (6.12, 6.1), the differentials, and
+#                             ci/gate on its samples
 #   make kunit [ARCH=um|s390] [KVER=6.12|6.1] [KDIR=<your tree>]
 #   make coverage             line and branch coverage of the pure core
 #   make checkpatch           checkpatch.pl --strict on driver/ and kunit/
 #   make kselftest [STRESS_SECONDS=20 STRESS_THREADS=4 SEED=n]
 #                             selftests in an s390x VM under QEMU, with
 #                             lockdep, KASAN, kmemleak and hung-task checks
-#   make replay [BUG=name[,name]] [RUNS=n]
-#                             rebuild the driver with known bugs put back
-#                             and show that the suite detects each one
+#   make replay [DRIVER=model|upstream] [KVER=6.12|6.1] [BUG=name[,name]] [RUNS=n]
+#                             apply the patches that put known bugs back
+#                             (the model's, or upstream fixes undone on
+#                             the real vfio_ap) and show that the suite
+#                             detects each one
 #   make diff [KVER=6.12|6.1] [SEED=n] [DIFF_OPS=n]
 #                             the model against the real vfio_ap: the
 #                             same operations on both, compared
@@ -34,7 +38,7 @@ export DRIVER KVER KDIR STRESS_SECONDS STRESS_THREADS SEED BUG RUNS DIFF_OPS \
 .PHONY: help deps kunit coverage checkpatch kselftest replay test bench diff
 
 help:
-	@sed -n '3,28s/^# \{0,1\}//p' Makefile
+	@sed -n '3,29s/^# \{0,1\}//p' Makefile
 
 deps:
 	@$(T)/deps.sh
