@@ -113,7 +113,7 @@ for n in $names; do
 		exit 1
 	fi
 done
-names=$applied
+names=${applied# }
 first=clean
 [ "$REPLAY_CLEAN" = 1 ] || first=
 
