@@ -120,6 +120,25 @@ apply_replay() {
 		DIE_RC=1 die "replay $name ($1): patch failed after a good dry run"
 }
 
+# stage_replay PATCH DIR: in DIR, a scratch copy of the sources the
+# replays of DRIVER are written against, with PATCH (none when empty)
+# applied: driver/'s files in DIR itself for the model (patches name
+# a/driver/FILE), the tree's drivers/s390/crypto, or VFIO_AP_SRC, in
+# DIR/drivers/s390/crypto upstream. Dies as apply_replay() does.
+stage_replay() {
+	rm -rf "$2"
+	if [ "${DRIVER:-model}" = upstream ]; then
+		mkdir -p "$2/drivers/s390/crypto" &&
+			cp "$(vfio_ap_src)"/*.[ch] "$2/drivers/s390/crypto/" ||
+			die "cannot copy the vfio_ap sources to $2"
+		[ -z "$1" ] || apply_replay "$1" "$2" 1
+	else
+		mkdir -p "$2" && cp "$PROJ"/driver/* "$2/" ||
+			die "cannot copy driver/ to $2"
+		[ -z "$1" ] || apply_replay "$1" "$2" 2
+	fi
+}
+
 # sync_dir FROM TO: make TO hold FROM's files, copying only those whose
 # content differs, so that unchanged files keep their mtimes and an
 # incremental build rebuilds only what changed; files TO has that FROM

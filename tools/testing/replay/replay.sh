@@ -89,21 +89,10 @@ esac
 # Every replay applies, or nothing is built.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-[ "$DRIVER" = upstream ] && src=$(vfio_ap_src)
 applied=
 : >"$out/skipped.txt"
 for n in $names; do
-	rm -rf "$scratch/src"
-	if [ "$DRIVER" = upstream ]; then
-		mkdir -p "$scratch/src/drivers/s390/crypto"
-		cp "$src"/*.[ch] "$scratch/src/drivers/s390/crypto/"
-		(apply_replay "$dir/$n.patch" "$scratch/src" 1) 2>"$scratch/err"
-	else
-		mkdir -p "$scratch/src"
-		cp "$PROJ"/driver/* "$scratch/src/"
-		(apply_replay "$dir/$n.patch" "$scratch/src" 2) 2>"$scratch/err"
-	fi
-	if [ $? = 0 ]; then
+	if (stage_replay "$dir/$n.patch" "$scratch/src") 2>"$scratch/err"; then
 		applied+=" $n"
 	elif [ "$REPLAY_UNAPPLIED" = skip ]; then
 		echo "  SKIP $n: $(cat "$scratch/err")" >&2

@@ -21,11 +21,7 @@ key=$PROJ
 [ -z "$replay" ] || key+=" $(sha256sum <"$replay")"
 src=$kbuild/vfio_ap_ref-src-$(echo "$key" | short_hash)
 stage=$src.stage
-rm -rf "$stage"
-mkdir -p "$stage"
-cp "$PROJ"/driver/* "$stage/"
-# The patches name driver/FILE: -p2 strips "a/driver/".
-[ -z "$replay" ] || apply_replay "$replay" "$stage" 2
+DRIVER=model stage_replay "$replay" "$stage"
 sync_dir "$stage" "$src"
 rm -rf "$stage"
 log=$src/build.log

@@ -63,10 +63,7 @@ done
 # tree's, since the real sources include it with quotes).
 if [ -n "$replay" ]; then
 	stage=$out/replay.stage
-	rm -rf "$stage"
-	mkdir -p "$stage/$crypto"
-	cp "$src"/*.[ch] "$stage/$crypto/"
-	apply_replay "$replay" "$stage" 1
+	DRIVER=upstream stage_replay "$replay" "$stage"
 	for f in "$stage/$crypto"/*.[ch]; do
 		cmp -s "$f" "$src/${f##*/}" && continue
 		case " ${real[*]} " in
