@@ -80,27 +80,7 @@ for k in debug nodebug; do
 	printf '   boot to first test (%s) %6.1f s\n' "$k" \
 		"$(cat "$out/$k/boot-to-first-test.txt" 2>/dev/null || echo nan)"
 done
-python3 - "$out/debug/console.log" "$out/nodebug/console.log" <<'PY'
-import re, sys
-def rates(path):
-    r = {}
-    variant = None
-    for line in open(path, errors='replace'):
-        m = re.search(r'RUN\s+stress\.(\w+)\.run', line)
-        if m:
-            variant = m.group(1)
-        m = re.search(r'actor (\w+)\s+(\d+) ops\s+(\d+) ok\s+([\d.]+) ops/s', line)
-        if m and variant == 'everything':
-            r[m.group(1)] = float(m.group(4))
-    return r
-d, n = rates(sys.argv[1]), rates(sys.argv[2])
-print('   ops/s per actor (variant "everything")   debug   no-debug   ratio')
-for a in sorted(set(d) | set(n)):
-    dv, nv = d.get(a, 0.0), n.get(a, 0.0)
-    print('   %-10s %28.1f %9.1f %7.2f' % (a, dv, nv, nv / dv if dv else float('nan')))
-td, tn = sum(d.values()), sum(n.values())
-if td:
-    print('   debug overhead (no-debug/debug total ops/s): %.2fx' % (tn / td))
-PY
+python3 "$PROJ/tools/testing/bench_rates.py" \
+	"$out/debug/console.log" "$out/nodebug/console.log"
 cat "$out/vm-times" | sed 's/^/   wall: /'
 echo "bench output in $out"

@@ -227,17 +227,7 @@ kselftest_at() {
 # The first detection of a kselftest run: "DETECTOR: TITLE (in TEST)",
 # or for a failing test its first assertion, from the summary.
 detection() {
-	python3 -c 'import json, sys
-d = json.load(open(sys.argv[1] + "/detection.json"))
-if d is None:
-    sys.exit(0)
-if d["detector"] == "test":
-    for line in open(sys.argv[1] + "/summary.txt"):
-        if line.startswith("  " + d["title"] + ":"):
-            print(line.strip())
-            sys.exit(0)
-print("%s: %s%s" % (d["detector"], d["title"],
-      " (in %s)" % d["test"] if d.get("test") else ""))' "$1" 2>/dev/null
+	python3 "$PROJ/tools/testing/gate/detection.py" "$@"
 }
 
 infra=0
@@ -264,9 +254,7 @@ if [ -n "$head_checks" ] && [ "$broken" = 0 ]; then
 			what=${what:-$(grep -m1 '^verdict:' "$out/head/kselftest/summary.txt")}
 			# The first patch the failing test fails on: it runs alone
 			# on each earlier patch, oldest first.
-			test=$(python3 -c 'import json, sys
-d = json.load(open(sys.argv[1])); print(d and d.get("test") or "")' \
-				"$out/head/kselftest/detection.json" 2>/dev/null)
+			test=$(detection --test "$out/head/kselftest")
 			culprit=$n
 			if [ -n "$test" ]; then
 				k=0

@@ -64,10 +64,7 @@ for dir in "$here"/*/; do
 		fi
 	done < <(sed '1d' "$dir/expected" | tr -s ' \t' ' ')
 	if [ -f "$dir/detection" ]; then
-		got=$(python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print("none" if d is None else "boot %d: %s: %s" % (d["boot"], d["detector"], d["title"]))' \
-			"$tmp/out/detection.json")
+		got=$(python3 "$here/../gate/detection.py" --brief "$tmp/out")
 		[ "$got" = "$(cat "$dir/detection")" ] && check "$name" ok ||
 			check "$name" "detection '$got', expected '$(cat "$dir/detection")'"
 	fi
