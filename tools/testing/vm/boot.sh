@@ -17,7 +17,8 @@ log=$3
 shift 3
 VM_TIMEOUT=${VM_TIMEOUT:-600}
 # A panic or oops ends the run at once (panic=-1, -no-reboot); a hung task
-# is reported with the blocked tasks' stacks and then panics too.
+# is reported with the blocked tasks' stacks, then init.sh dumps every
+# task's (sysrq-t) and the next check panics.
 # TCG runs the guest 10-50 times slower than hardware: RCU's default 21 s
 # stall timeout fires on kmemleak's long scans under load.
 append="oops=panic panic=-1 hung_task_panic=1 softlockup_panic=1"

@@ -46,6 +46,30 @@ echo 1 > /proc/sys/kernel/hung_task_all_cpu_backtrace 2>/dev/null
 # began instead of 10-20 s.
 echo 2 > /proc/sys/kernel/hung_task_check_interval_secs 2>/dev/null
 
+# A hung-task report shows the blocked tasks only. What holds them up is
+# often a task that runs (a work item, a spinning mutex owner), and s390
+# has no NMI backtrace for hung_task_all_cpu_backtrace. So the first
+# report does not panic: the watcher sees it (each report takes one of
+# hung_task_warnings), dumps every task and the workqueues (sysrq-t), and
+# then lets the next check, 2 s on, panic as before.
+stall_watch() {
+	local left
+	left=$(cat /proc/sys/kernel/hung_task_warnings)
+	while sleep 1; do
+		[ "$(cat /proc/sys/kernel/hung_task_warnings)" = "$left" ] &&
+			continue
+		echo "VAR: stall dump"
+		echo t > /proc/sysrq-trigger
+		echo 1 > /proc/sys/kernel/hung_task_panic
+		return
+	done
+}
+if [ -w /proc/sys/kernel/hung_task_panic ] &&
+   [ -w /proc/sysrq-trigger ]; then
+	echo 0 > /proc/sys/kernel/hung_task_panic
+	stall_watch &
+fi
+
 # load_module NAME [PARAM...]: insmod it and say how it went.
 load_module() {
 	m=$1
@@ -129,7 +153,7 @@ fi
 # Unloading: refused while a VFIO device is open, clean otherwise.
 unload_checks() {
 	echo "VAR: unload begin"
-	local driver u
+	local driver u hold
 	driver=$(awk '$2 == "driver" { print $1 }' /lib/modules/modules.list)
 	for dbg in /sys/kernel/debug/vfio_ap_ref /sys/kernel/debug/vfio_ap_shim; do
 		[ -d $dbg ] || continue
@@ -151,6 +175,7 @@ unload_checks() {
 	done
 	mkfifo /tmp/hold
 	/kselftest/vfio_ap_ref/vfio_ap_hold $u 1 </tmp/hold >/tmp/held &
+	hold=$!
 	exec 3>/tmp/hold
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		grep -q held /tmp/held && break
@@ -164,7 +189,7 @@ unload_checks() {
 		echo "VAR: unload refused-while-open ok"
 	fi
 	exec 3>&-
-	wait
+	wait $hold
 	local ok=1
 	for m in $(awk '$2 == "driver" || $2 == "sim" { print $1 }' \
 		   /lib/modules/modules.list | sed -n '1!G;h;$p'); do
