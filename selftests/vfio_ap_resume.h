@@ -70,6 +70,24 @@ static inline void var_kmsg(const char *what, const char *test)
 }
 
 /*
+ * Note that a test began: its name is appended to the file VAR_BEGAN
+ * names, if set (init.sh scans kmemleak only after something ran).
+ */
+static inline void var_note_began(const char *test)
+{
+	const char *path = getenv("VAR_BEGAN");
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	fprintf(f, "%s\n", test);
+	fclose(f);
+}
+
+/*
  * Whether lockdep has stopped recording (/proc/lockdep_stats says
  * "debug_locks: 0"): after a lockdep report, or one that tainted the
  * kernel. False on a kernel without lockdep.
@@ -97,7 +115,7 @@ static inline bool var_lockdep_off(void)
  * gate runs a failing test alone on earlier patches), or when lockdep is
  * off and the runner will boot again (VAR_DEFER=1, from
  * var.defer=1): a later boot runs it with lockdep. Else say in the kernel
- * log that it begins.
+ * log that it begins, and note it in VAR_BEGAN's file.
  * SKIP(return, ...) in a setup does not stop the test body on 6.1's
  * harness (it does on 6.12's); leaving through the harness's jump buffer,
  * as a failing ASSERT does, skips the body and the teardown on both.
@@ -118,6 +136,7 @@ static inline bool var_lockdep_off(void)
 		     _var_test); \
 	} \
 	var_kmsg("begin", _var_test); \
+	var_note_began(_var_test); \
 } while (0)
 
 #endif /* _VFIO_AP_RESUME_SELFTEST_H_ */
