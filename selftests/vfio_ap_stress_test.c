@@ -62,6 +62,8 @@ struct stress {
 	/* The last successful op on each owned bit: 1 set, 0 clear, -1 none. */
 	__s8 last[NR_MDEVS][3][NR_IDS];
 	unsigned long ops[NR_ACTORS], ok[NR_ACTORS];
+	/* The longest operation of each actor, in microseconds. */
+	unsigned long max_us[NR_ACTORS];
 	int vfio_fd[NR_MDEVS];
 	struct vfio_link link[NR_MDEVS];	/* each mdev's group */
 	pthread_mutex_t fd_lock;
@@ -218,17 +220,34 @@ static bool actor_op(struct actor_arg *a)
 	}
 }
 
+static unsigned long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000UL + ts.tv_nsec / 1000;
+}
+
 static void *actor_thread(void *arg)
 {
 	struct actor_arg *a = arg;
 	struct stress *st = a->st;
 
 	while (!__atomic_load_n(&st->stop, __ATOMIC_RELAXED)) {
+		unsigned long us, max;
 		bool ok;
 
 		pthread_rwlock_rdlock(&st->quiesce);
+		us = now_us();
 		ok = actor_op(a);
+		us = now_us() - us;
 		pthread_rwlock_unlock(&st->quiesce);
+		max = __atomic_load_n(&st->max_us[a->actor], __ATOMIC_RELAXED);
+		while (us > max &&
+		       !__atomic_compare_exchange_n(&st->max_us[a->actor], &max,
+						    us, false, __ATOMIC_RELAXED,
+						    __ATOMIC_RELAXED))
+			;
 		__atomic_add_fetch(&st->ops[a->actor], 1, __ATOMIC_RELAXED);
 		if (ok)
 			__atomic_add_fetch(&st->ok[a->actor], 1, __ATOMIC_RELAXED);
@@ -569,8 +588,10 @@ TEST_F_TIMEOUT(stress, run, 3600)
 	}
 	for (a = 0; a < NR_ACTORS; a++)
 		if (variant->actors & BIT(a))
-			TH_LOG("actor %-8s %8lu ops %8lu ok %6.1f ops/s", actor_name[a],
-			       st->ops[a], st->ok[a], (double)st->ops[a] / st->seconds);
+			TH_LOG("actor %-8s %8lu ops %8lu ok %6.1f ops/s, longest %.2f s",
+			       actor_name[a], st->ops[a], st->ok[a],
+			       (double)st->ops[a] / st->seconds,
+			       st->max_us[a] / 1e6);
 	EXPECT_STREQ("", st->failure) TH_LOG("seed %llu", (unsigned long long)st->seed);
 	free(args);
 	free(tids);
