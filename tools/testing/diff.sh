@@ -23,13 +23,14 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
+check_tree_vars
+check_uint SEED 0 4294967295
+check_uint DIFF_OPS 1 10000000
+check_uint VM_TIMEOUT 30 86400
 tree=$(base_tree) || exit 3
 (upstream_tree "$tree") || exit 3
 SEED=${SEED:-$(date +%s)}
 DIFF_OPS=${DIFF_OPS:-10000}
-case "$SEED$DIFF_OPS" in
-*[!0-9]*) DIE_RC=2 die "SEED and DIFF_OPS must be non-negative integers" ;;
-esac
 DIFF_SURVEY=${DIFF_SURVEY:-0}
 DIFF_DEBUG=${DIFF_DEBUG:-0}
 case "$DIFF_SURVEY$DIFF_DEBUG" in

@@ -34,6 +34,12 @@ case "${STALE:-fail}" in
 fail|report) ;;
 *) DIE_RC=2 die "STALE=$STALE: must be fail or report" ;;
 esac
+check_tree_vars
+check_uint SEED 0 4294967295
+check_uint STRESS_SECONDS 0 3600
+check_uint STRESS_THREADS 1 16
+check_uint VM_BOOTS 1 99
+check_uint VM_TIMEOUT 30 86400
 # Fail fast, before any build, on a tree upstream mode cannot use.
 if [ "$DRIVER" = upstream ]; then
 	tree=$(base_tree) || exit 3

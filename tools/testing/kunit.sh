@@ -19,6 +19,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+check_tree_vars
+check_uint JOBS 1 1024
 ARCH=${ARCH:-um}
 JOBS=${JOBS:-$(nproc)}
 KUNITCONFIG=${KUNITCONFIG:-$PROJ/kunit/.kunitconfig}
@@ -31,7 +33,7 @@ s390)
 	need s390x-linux-gnu-gcc qemu-system-s390x
 	archargs+=(--cross_compile=s390x-linux-gnu-)
 	;;
-*) die "ARCH=$ARCH is not supported (um or s390)" ;;
+*) DIE_RC=2 die "ARCH=$ARCH: must be um or s390" ;;
 esac
 [ -f "$KUNITCONFIG" ] || die "no kunitconfig at $KUNITCONFIG"
 

@@ -19,6 +19,35 @@ need() {
 	done
 }
 
+# check_uint NAME MIN MAX: the variable NAME, when set and not empty,
+# holds an integer from MIN to MAX (written back without leading zeros,
+# which bash arithmetic reads as octal); else exit 2, naming NAME and
+# what is allowed. Runners check their input before any work.
+check_uint() {
+	local v=${!1-}
+
+	[ -z "$v" ] && return 0
+	if ! [[ "$v" =~ ^[0-9]{1,10}$ ]] || ((10#$v < $2 || 10#$v > $3)); then
+		DIE_RC=2 die "$1=$v: must be an integer from $2 to $3"
+	fi
+	printf -v "$1" '%d' "$((10#$v))"
+}
+
+# check_tree_vars: KDIR, when set, is a kernel source tree, else KVER is
+# one of the Debian trees the project installs (6.12, 6.1); else exit 2,
+# naming the variable.
+check_tree_vars() {
+	if [ -n "${KDIR:-}" ]; then
+		[ -f "$KDIR/Makefile" ] && [ -d "$KDIR/drivers" ] ||
+			DIE_RC=2 die "KDIR=$KDIR: not a kernel source tree (no Makefile and drivers/)"
+		return 0
+	fi
+	case "$KVER" in
+	6.1|6.12) ;;
+	*) DIE_RC=2 die "KVER=$KVER: must be 6.12 or 6.1, or set KDIR to a kernel tree" ;;
+	esac
+}
+
 short_hash() {
 	sha256sum | cut -c1-12
 }

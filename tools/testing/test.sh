@@ -45,6 +45,7 @@ step() {
 step "checkpatch" "$PROJ/tools/testing/checkpatch.sh"
 step "console scanner" "$PROJ/tools/testing/scanner-tests/run.sh"
 step "verdict over boots" "$PROJ/tools/testing/verdict-tests/run.sh"
+step "runner input" "$PROJ/tools/testing/input-tests/run.sh"
 # The UML 6.12 KUnit run is the coverage build's: every suite, plus gcov.
 step "kunit um 6.12 + coverage" "$PROJ/tools/testing/coverage.sh"
 step "kunit s390 6.12" env ARCH=s390 KVER=6.12 "$PROJ/tools/testing/kunit.sh"

@@ -39,11 +39,15 @@ model|upstream) ;;
 *) DIE_RC=2 die "DRIVER=$DRIVER: must be model or upstream" ;;
 esac
 export DRIVER
+check_tree_vars
+check_uint RUNS 1 99
+# Run N has seed SEED + N - 1.
+check_uint SEED 0 999999999
+check_uint STRESS_SECONDS 0 3600
+check_uint STRESS_THREADS 1 16
 BUG=${BUG:-all}
 RUNS=${RUNS:-1}
 SEED=${SEED:-1000}
-[[ "$RUNS" =~ ^[1-9][0-9]?$ ]] || DIE_RC=2 die "RUNS=$RUNS: must be a number from 1 to 99"
-[[ "$SEED" =~ ^[0-9]{1,9}$ ]] || DIE_RC=2 die "SEED=$SEED: must be a number below 10^9"
 export STRESS_SECONDS=${STRESS_SECONDS:-10}
 export STRESS_THREADS=${STRESS_THREADS:-2}
 GRACE=${REPLAY_GRACE:-5}
@@ -74,7 +78,7 @@ else
 fi
 for n in $names; do
 	grep -qx -- "$n" <<<"$known" ||
-		DIE_RC=2 die "BUG: unknown replay '$n'; known in $dir: $(echo $known)"
+		DIE_RC=2 die "BUG=$BUG: unknown replay '$n'; known in $dir: $(echo $known)"
 done
 
 case "${REPLAY_UNAPPLIED:=fail}" in

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The runners' input checks: each case runs a runner with one bad
+# variable and must exit 2, before any work, with a message naming the
+# variable. A case that is not refused would build and boot: it is cut
+# off after 60 s and fails. Results go to a temporary directory.
+# Prints "runner input: N passed, N failed".
+
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+t=$here/..
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+# refused NAME=VALUE RUNNER [NAME=VALUE...]: RUNNER, with the first
+# assignment (and the others), exits 2 and names the first's variable.
+refused() {
+	local bad=$1 runner=$2 rc
+	shift 2
+	env "$bad" "$@" RESULTS="$tmp/out" timeout 60 "$t/$runner" >"$tmp/log" 2>&1
+	rc=$?
+	if [ "$rc" = 2 ] && grep -q "^error: ${bad%%=*}=" "$tmp/log"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "runner input: $bad $runner: exit $rc, expected 2 naming ${bad%%=*}" >&2
+		sed 's/^/    /' "$tmp/log" | tail -5 >&2
+	fi
+}
+
+refused SEED=abc kselftest.sh
+refused SEED=-1 kselftest.sh
+refused SEED=99999999999 kselftest.sh
+refused STRESS_SECONDS=ten kselftest.sh
+refused STRESS_THREADS=0 kselftest.sh
+refused VM_BOOTS=100 kselftest.sh
+refused KVER=5.4 kselftest.sh
+refused KDIR=/nonexistent kselftest.sh
+refused DRIVER=real kselftest.sh
+refused STALE=maybe kselftest.sh
+refused REPLAY=/nonexistent.patch kselftest.sh
+refused RUNS=0 replay/replay.sh
+refused SEED=1e3 replay/replay.sh
+refused BUG=no-such-bug replay/replay.sh
+refused DRIVER=real replay/replay.sh
+refused DIFF_OPS=0 diff.sh
+refused SEED=x diff.sh
+refused KVER=6.6 diff.sh
+refused ARCH=x86 kunit.sh
+refused JOBS=many kunit.sh
+
+echo "runner input: $pass passed, $fail failed"
+[ "$fail" = 0 ]
