@@ -64,12 +64,17 @@ else
 fi
 
 log=$build/kunit.log
-echo "  KUNIT $cmd ARCH=$ARCH $(basename "$tree") -> $build" >&2
+echo "  KUNIT $cmd ARCH=$ARCH $(basename "$tree") -> $build" \
+	"(cold: about 5 minutes on 2 cores)" >&2
+run_kunit() {
+	(cd "$tree" && python3 tools/testing/kunit/kunit.py "$cmd" \
+		--build_dir="$build" "${archargs[@]}" "${buildargs[@]}" \
+		--timeout=600 $KUNIT_EXTRA) 2>&1 | tee "$log"
+	return "${PIPESTATUS[0]}"
+}
 set +e
-(cd "$tree" && python3 tools/testing/kunit/kunit.py "$cmd" \
-	--build_dir="$build" "${archargs[@]}" "${buildargs[@]}" \
-	--timeout=600 $KUNIT_EXTRA) 2>&1 | tee "$log"
-rc=${PIPESTATUS[0]}
+progress "KUNIT $ARCH $key" "$build" - run_kunit
+rc=$?
 set -e
 
 # kunit.py exits 0 or 1 only; read its own summary to tell "no tests ran"

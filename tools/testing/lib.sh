@@ -48,6 +48,33 @@ check_tree_vars() {
 	esac
 }
 
+# progress LABEL DIR LOG CMD...: run CMD with its output appended to
+# LOG ("-": left as it is), and every 30 s print to stderr LABEL, the
+# time so far and how many objects DIR holds, so that a cold build never
+# sits silent. Returns CMD's exit status.
+progress() {
+	local label=$1 dir=$2 log=$3 t0 ticker rc
+	shift 3
+	t0=$(date +%s)
+	(
+		while sleep 30; do
+			printf '  %s: %d s, %d objects built\n' "$label" \
+				$(($(date +%s) - t0)) \
+				"$(find "$dir" -name '*.o' 2>/dev/null | wc -l)" >&2
+		done
+	) &
+	ticker=$!
+	if [ "$log" = - ]; then
+		"$@"
+	else
+		"$@" >>"$log" 2>&1
+	fi
+	rc=$?
+	kill "$ticker" 2>/dev/null
+	wait "$ticker" 2>/dev/null
+	return "$rc"
+}
+
 short_hash() {
 	sha256sum | cut -c1-12
 }

@@ -53,7 +53,7 @@ log=$build/build.log
 kmake() {
 	make -C "$base" O="$build" ARCH="$KARCH" "${cross[@]}" "$@"
 }
-echo "  KERNEL $KARCH $build" >&2
+echo "  KERNEL $KARCH $build (cold: 3 to 7 minutes on 2 cores)" >&2
 {
 	kmake tinyconfig
 	(cd "$build" && "$base/scripts/kconfig/merge_config.sh" -m -O "$build" \
@@ -71,7 +71,7 @@ missing=$(cat "${frags[@]}" | grep -E '^(CONFIG_[A-Z0-9_]+=|# CONFIG_[A-Z0-9_]+ 
 	done)
 [ -z "$missing" ] || die "the VM kernel config lost: $(echo $missing)"
 
-kmake -j"$JOBS" >>"$log" 2>&1 ||
+progress "KERNEL $KARCH $key" "$build" "$log" kmake -j"$JOBS" ||
 	{ tail -n 30 "$log" >&2; die "building the VM kernel failed; see $log"; }
 [ -f "$image" ] || die "no $image after the build"
 touch "$build/.vfio_ap_ref_built"
