@@ -53,26 +53,28 @@ check_tree_vars() {
 # time so far and how many objects DIR holds, so that a cold build never
 # sits silent. Returns CMD's exit status.
 progress() {
-	local label=$1 dir=$2 log=$3 t0 ticker rc
+	# Names of their own: CMD may be a function of the caller that reads
+	# the caller's $log or $dir, which locals named so would hide.
+	local _pg_label=$1 _pg_dir=$2 _pg_log=$3 _pg_t0 _pg_ticker _pg_rc
 	shift 3
-	t0=$(date +%s)
+	_pg_t0=$(date +%s)
 	(
 		while sleep 30; do
-			printf '  %s: %d s, %d objects built\n' "$label" \
-				$(($(date +%s) - t0)) \
-				"$(find "$dir" -name '*.o' 2>/dev/null | wc -l)" >&2
+			printf '  %s: %d s, %d objects built\n' "$_pg_label" \
+				$(($(date +%s) - _pg_t0)) \
+				"$(find "$_pg_dir" -name '*.o' 2>/dev/null | wc -l)" >&2
 		done
 	) &
-	ticker=$!
-	if [ "$log" = - ]; then
+	_pg_ticker=$!
+	if [ "$_pg_log" = - ]; then
 		"$@"
 	else
-		"$@" >>"$log" 2>&1
+		"$@" >>"$_pg_log" 2>&1
 	fi
-	rc=$?
-	kill "$ticker" 2>/dev/null
-	wait "$ticker" 2>/dev/null
-	return "$rc"
+	_pg_rc=$?
+	kill "$_pg_ticker" 2>/dev/null
+	wait "$_pg_ticker" 2>/dev/null
+	return "$_pg_rc"
 }
 
 short_hash() {
