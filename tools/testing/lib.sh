@@ -59,7 +59,8 @@ progress() {
 	shift 3
 	_pg_t0=$(date +%s)
 	(
-		while sleep 30; do
+		# Ends with the runner too, should it be killed mid-build.
+		while sleep 30 && kill -0 "$$" 2>/dev/null; do
 			printf '  %s: %d s, %d objects built\n' "$_pg_label" \
 				$(($(date +%s) - _pg_t0)) \
 				"$(find "$_pg_dir" -name '*.o' 2>/dev/null | wc -l)" >&2
