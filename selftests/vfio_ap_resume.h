@@ -34,10 +34,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Whether VAR_RAN lists @test, a test's TAP name. */
-static inline bool var_already_ran(const char *test)
+/* Whether the comma list @list (NULL or empty: none) holds @test. */
+static inline bool var_list_has(const char *list, const char *test)
 {
-	const char *list = getenv("VAR_RAN");
 	size_t len = strlen(test);
 
 	while (list && *list) {
@@ -49,6 +48,12 @@ static inline bool var_already_ran(const char *test)
 			list++;
 	}
 	return false;
+}
+
+/* Whether VAR_RAN lists @test, a test's TAP name. */
+static inline bool var_already_ran(const char *test)
+{
+	return var_list_has(getenv("VAR_RAN"), test);
 }
 
 /*
@@ -111,9 +116,10 @@ static inline bool var_lockdep_off(void)
 
 /*
  * Begin @test from its FIXTURE_SETUP: SKIP it when an earlier boot ran it,
- * when the run is of another test alone (VAR_ONLY, from var.only=; the
- * gate runs a failing test alone on earlier patches), or when lockdep is
- * off and the runner will boot again (VAR_DEFER=1, from
+ * when the run is of other tests alone (VAR_ONLY, a comma list from
+ * var.only=: the gate runs a failing test alone on earlier patches, or
+ * only the tests that trigger the findings a series fixes), or when
+ * lockdep is off and the runner will boot again (VAR_DEFER=1, from
  * var.defer=1): a later boot runs it with lockdep. Else say in the kernel
  * log that it begins, and note it in VAR_BEGAN's file.
  * SKIP(return, ...) in a setup does not stop the test body on 6.1's
@@ -126,7 +132,7 @@ static inline bool var_lockdep_off(void)
 	if (var_already_ran(_var_test)) \
 		SKIP(longjmp(_metadata->env, 1), \
 		     "%s: ran in an earlier boot of this run", _var_test); \
-	if (_var_only && *_var_only && strcmp(_var_only, _var_test)) \
+	if (_var_only && *_var_only && !var_list_has(_var_only, _var_test)) \
 		SKIP(longjmp(_metadata->env, 1), \
 		     "%s: this run is of %s alone", _var_test, _var_only); \
 	if (_var_defer && !strcmp(_var_defer, "1") && var_lockdep_off()) { \

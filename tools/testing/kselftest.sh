@@ -18,8 +18,8 @@
 # most that many boots, default 12), REPLAY (a replay patch applied to a
 # scratch copy of the driver's sources, see replay/replay.sh),
 # VM_STOP_GRACE (stop the VM that many seconds after the first detection,
-# as make replay does), VM_ONLY (run that test alone, by its TAP name,
-# e.g. var.queue_status), and STALE=report (a stale finding is reported
+# as make replay does), VM_ONLY (run those tests alone, a comma list of
+# TAP names, e.g. var.queue_status,stress.kvm_hotplug.run), and STALE=report (a stale finding is reported
 # as fixed, not failed: ci/gate on a series that fixes one).
 
 set -uo pipefail
@@ -40,6 +40,8 @@ check_uint STRESS_SECONDS 0 3600
 check_uint STRESS_THREADS 1 16
 check_uint VM_BOOTS 1 99
 check_uint VM_TIMEOUT 30 86400
+grep -qE '^([a-z0-9_]+\.)+[a-z0-9_]+(,([a-z0-9_]+\.)+[a-z0-9_]+)*$' <<<"${VM_ONLY:-x.y}" ||
+	DIE_RC=2 die "VM_ONLY=$VM_ONLY: must be a comma list of test names, e.g. var.queue_status"
 # Fail fast, before any build, on a tree upstream mode cannot use.
 if [ "$DRIVER" = upstream ]; then
 	tree=$(base_tree) || exit 3

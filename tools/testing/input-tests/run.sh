@@ -37,6 +37,7 @@ refused SEED=99999999999 kselftest.sh
 refused STRESS_SECONDS=ten kselftest.sh
 refused STRESS_THREADS=0 kselftest.sh
 refused VM_BOOTS=100 kselftest.sh
+refused "VM_ONLY=var.a;reboot" kselftest.sh
 refused KVER=5.4 kselftest.sh
 refused KDIR=/nonexistent kselftest.sh
 refused DRIVER=real kselftest.sh
