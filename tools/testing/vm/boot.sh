@@ -20,7 +20,9 @@ VM_TIMEOUT=${VM_TIMEOUT:-600}
 # is reported with the blocked tasks' stacks, then init.sh dumps every
 # task's (sysrq-t) and the next check panics.
 # TCG runs the guest 10-50 times slower than hardware: RCU's default 21 s
-# stall timeout fires on kmemleak's long scans under load.
+# stall timeout fires on kmemleak's long scans under load. The caller's
+# arguments come last: a parameter given again there wins (make kselftest
+# gives upstream mode's RCU more time).
 append="oops=panic panic=-1 hung_task_panic=1 softlockup_panic=1"
 append+=" rcupdate.rcu_cpu_stall_timeout=60"
 append+=" kmemleak=on loglevel=7 $*"
