@@ -31,6 +31,7 @@ run, so the file cannot rot.
 """
 
 import re
+import sys
 
 import datafile
 
@@ -113,3 +114,37 @@ def stale(entries, reports, tests_run):
     return [e for e in entries
             if e.deterministic and e.trigger in tests_run and
             not any(e.matches(t) for t in reported)]
+
+
+def triggers(entries, titles):
+    """The trigger tests of the entries with these title fields, in file
+    order, each once; a title no entry has raises ValueError."""
+    have = {e.title for e in entries}
+    missing = [t for t in titles if t not in have]
+    if missing:
+        raise ValueError('no such finding: %s' % '; '.join(missing))
+    out = []
+    for e in entries:
+        if e.title in titles and e.trigger not in out:
+            out.append(e.trigger)
+    return out
+
+
+def main(argv):
+    """findings.py --triggers FINDINGS TITLES: print the comma list of the
+    tests that trigger the findings whose titles the file TITLES lists,
+    one per line ('#' comments and blank lines aside)."""
+    if len(argv) != 4 or argv[1] != '--triggers':
+        print('usage: findings.py --triggers FINDINGS TITLES', file=sys.stderr)
+        return 2
+    try:
+        titles = [line for _, line in datafile.lines(argv[3])]
+        print(','.join(triggers(load(argv[2]), titles)))
+    except (OSError, ValueError) as e:
+        print('findings.py: %s' % e, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# ci/gate --tree=KDIR|KVER [--head=CHECKS] [--out=DIR] SERIES.mbox: gate a
-# series to the real vfio_ap (drivers/s390/crypto) of a kernel tree, in
-# upstream mode. KVER (6.12, 6.1) is Debian's tree, KDIR your own.
+# ci/gate --tree=KDIR|KVER [--head=CHECKS] [--only=TESTS] [--out=DIR]
+#         SERIES.mbox: gate a series to the real vfio_ap
+# (drivers/s390/crypto) of a kernel tree, in upstream mode. KVER (6.12,
+# 6.1) is Debian's tree, KDIR your own.
 #
 # The series is applied with "git am -3" to a scratch git repository in
 # the cache that holds the tree's drivers/s390/crypto (and the other
@@ -20,7 +21,9 @@
 # The series head (--head=, comma list of kselftest and replay; "all",
 # the default, or "none"):
 #   kselftest    make kselftest DRIVER=upstream, stopped a few seconds
-#                after the first detection
+#                after the first detection; with --only=TESTS (a comma
+#                list of TAP names, e.g. var.queue_status) those tests
+#                alone, and the findings whose triggers they are
 #   replay       the upstream replays that still apply (make replay)
 # A finding the series fixes (a stale findings or divergence entry) is
 # reported as fixed, not failed. When the head's kselftest fails, the
@@ -37,17 +40,19 @@ set -uo pipefail
 DIE_RC=3
 
 usage() {
-	sed -n '4,6p' "$0" >&2
+	sed -n '4,7p' "$0" >&2
 	exit 2
 }
 
 tree_arg=
 head_checks=all
+only=
 out=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--tree=*) tree_arg=${1#--tree=} ;;
 	--head=*) head_checks=${1#--head=} ;;
+	--only=*) only=${1#--only=} ;;
 	--out=*) out=${1#--out=} ;;
 	-h|--help) usage ;;
 	-*) echo "ci/gate: unknown option $1 with --tree" >&2; usage ;;
@@ -58,6 +63,8 @@ done
 [ $# = 1 ] && [ -n "$tree_arg" ] || usage
 [ -f "$1" ] || { echo "ci/gate: $1: no such mbox (with --tree, a series is an mbox)" >&2; usage; }
 mbox=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+grep -qE '^([a-z0-9_]+\.)+[a-z0-9_]+(,([a-z0-9_]+\.)+[a-z0-9_]+)*$' <<<"${only:-x.y}" ||
+	{ echo "ci/gate: --only=$only: must be a comma list of test names, e.g. var.queue_status" >&2; usage; }
 [ "$head_checks" = all ] && head_checks=kselftest,replay
 [ "$head_checks" = none ] && head_checks=
 for c in ${head_checks//,/ }; do
@@ -215,8 +222,9 @@ if [ -n "$apply_fail" ]; then
 	broken=1
 fi
 
-# kselftest_at SHA RESULTS [TEST]: make kselftest on SHA's sources (of
-# TEST alone), stopped a few seconds after the first detection.
+# kselftest_at SHA RESULTS [TESTS]: make kselftest on SHA's sources (of
+# TESTS alone, a comma list), stopped a few seconds after the first
+# detection.
 kselftest_at() {
 	checkout "$1"
 	STALE=report RESULTS=$2 VM_ONLY=${3:-} VM_STOP_GRACE=5 SEED=${SEED:-1000} \
@@ -239,7 +247,7 @@ if [ -n "$head_checks" ] && [ "$broken" = 0 ]; then
 		t=$SECONDS
 		case "$c" in
 		kselftest)
-			kselftest_at "$last" "$out/head/kselftest"
+			kselftest_at "$last" "$out/head/kselftest" "$only"
 			rc=$?
 			if [ "$rc" = 0 ]; then
 				record head "series head" kselftest pass \
