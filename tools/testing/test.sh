@@ -39,6 +39,9 @@ step() {
 	total_skip=$((total_skip + s))
 	[ "$rc" = 0 ] || failed_steps+=("$name")
 	step_times+=("$(printf '%6d s  %s' $((SECONDS - t0)) "$name")")
+	# Also as each step ends: a run cut off by CI's time limit still
+	# shows where the time went.
+	echo "=== $name: $((SECONDS - t0)) s, exit $rc (at $SECONDS s)"
 	rm -f "$log"
 }
 
