@@ -48,6 +48,9 @@ import scan_console  # noqa: E402
 
 TAP_FAIL = re.compile(r'^(?:# )*not ok \d+ (?:selftests: \S+ )?(\S+)')
 STRESS_RUN = re.compile(r'^# #\s+RUN\s+stress\.')
+# The title of the detection a run ended by boot.sh's wall-clock watchdog
+# has: no report, the VM ran out of time (make replay counts it as none).
+HOST_WATCHDOG = 'host watchdog'
 
 
 def first_detection(boot, failures=()):
@@ -63,7 +66,7 @@ def first_detection(boot, failures=()):
              if f['boot'] == boot.number and f.get('known') and f['test']}
     cands += [(t.line, 'test', 'test failed: %s' % t.name) for t in boot.tests
               if t.status == 'fail' and t.name not in known]
-    cands += [(i + 1, 'hang', 'host watchdog') for i, line in enumerate(boot.lines)
+    cands += [(i + 1, 'hang', HOST_WATCHDOG) for i, line in enumerate(boot.lines)
               if line.startswith('VAR-HOST: watchdog')]
     return min(cands) if cands else None
 
@@ -352,7 +355,7 @@ def main():
     nfail = len(new_failures) + len(failed_checks)
 
     if hung or watchdog:
-        code, verdict = 4, 'hang' + (' (host watchdog)' if watchdog and not hung else '')
+        code, verdict = 4, 'hang' + (' (%s)' % HOST_WATCHDOG if watchdog and not hung else '')
     elif real:
         code, verdict = 2, 'kernel report'
     elif infra:

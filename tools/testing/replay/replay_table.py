@@ -19,6 +19,9 @@ infrastructure failed.
 import json, os, re, statistics, sys
 from xml.sax.saxutils import quoteattr
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from vm_results import HOST_WATCHDOG  # noqa: E402
+
 
 def header(path):
     """The "Key: value" fields of a replay patch's header."""
@@ -55,7 +58,7 @@ for n in names:
             det = None
         if rc == 3:
             infra = True
-        caught = det is not None and det['title'] != 'host watchdog'
+        caught = det is not None and det['title'] != HOST_WATCHDOG
         ok = det is None and rc == 0 if n == 'clean' else caught
         if det:
             dets += caught
