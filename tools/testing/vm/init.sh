@@ -85,8 +85,15 @@ while read -r m role; do
 	[ "$role" = kunit ] || load_module "$m"
 done </lib/modules/modules.list
 
-# The stress runs four variants: let the kselftest timeout fit them.
-echo "timeout=$((4 * ${VAR_STRESS_SECONDS:-10} + 900))" > /kselftest/vfio_ap_ref/settings
+# The stress runs four variants: let the kselftest timeout fit them. The
+# base is the one selftests/settings gives.
+settings=/kselftest/vfio_ap_ref/settings
+base=$(sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' $settings 2>/dev/null)
+if [ -n "$base" ]; then
+	echo "timeout=$((base + 4 * ${VAR_STRESS_SECONDS:-10}))" > $settings
+else
+	echo "VAR: $settings has no timeout= line: the runner's default applies"
+fi
 # kmemleak scans after the functional tests (a quiet system, and a leak
 # is found before the stress) and after the stress, while the modules
 # are loaded so that their symbols name the allocating functions, and
