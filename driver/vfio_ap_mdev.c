@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Mediated matrix devices of the vfio_ap reference driver: creation and
- * removal, the sysfs attributes and the APCB glue, as in
- * drivers/s390/crypto/vfio_ap_ops.c (6.1). The lock order is documented
+ * removal and the sysfs attributes, as in
+ * drivers/s390/crypto/vfio_ap_ops.c (6.1); the shadow APCB they update
+ * is vfio_ap_apcb.c's. The lock order is documented
  * once, in vfio_ap_locks.c.
  */
 #include <linux/module.h>
@@ -10,61 +11,6 @@
 #include <linux/sysfs.h>
 
 #include "vfio_ap_private.h"
-
-static bool vfio_ap_queue_usable(void *ctx, unsigned long apid,
-				 unsigned long apqi)
-{
-	struct vfio_ap_queue *q;
-
-	q = vfio_ap_mdev_get_queue(ctx, AP_MATRIX_APQN(apid, apqi));
-	return q && !q->reset_rc;
-}
-
-/**
- * vfio_ap_mdev_filter_matrix() - recompute the shadow APCB's adapters and
- * domains from the whole matrix (see ap_matrix_filter())
- * @matrix_mdev: the mdev
- *
- * Return: true if the shadow changed and the guest needs an update.
- */
-bool vfio_ap_mdev_filter_matrix(struct ap_matrix_mdev *matrix_mdev)
-{
-	lockdep_assert_held(&matrix_dev->guests_lock);
-	lockdep_assert_held(&matrix_dev->mdevs_lock);
-	return ap_matrix_filter(&matrix_mdev->matrix, &matrix_dev->info,
-				&matrix_mdev->shadow_apcb,
-				vfio_ap_queue_usable, matrix_mdev);
-}
-
-/**
- * vfio_ap_mdev_filter_cdoms() - recompute the shadow's control domains
- * @matrix_mdev: the mdev
- *
- * Return: true if the shadow changed.
- */
-bool vfio_ap_mdev_filter_cdoms(struct ap_matrix_mdev *matrix_mdev)
-{
-	lockdep_assert_held(&matrix_dev->guests_lock);
-	lockdep_assert_held(&matrix_dev->mdevs_lock);
-	return ap_matrix_filter_cdoms(&matrix_mdev->matrix, &matrix_dev->info,
-				      &matrix_mdev->shadow_apcb);
-}
-
-/**
- * vfio_ap_mdev_update_guest_apcb() - push the shadow APCB to the guest
- * @matrix_mdev: the mdev; nothing happens without an attached guest
- *
- * The guest's kvm->lock must be held: kvm_sim_set_masks() asserts it.
- */
-void vfio_ap_mdev_update_guest_apcb(struct ap_matrix_mdev *matrix_mdev)
-{
-	lockdep_assert_held(&matrix_dev->mdevs_lock);
-	if (matrix_mdev->kvm)
-		kvm_sim_set_masks(matrix_mdev->kvm,
-				  matrix_mdev->shadow_apcb.apm,
-				  matrix_mdev->shadow_apcb.aqm,
-				  matrix_mdev->shadow_apcb.adm);
-}
 
 /* Pick the mask and limit an attribute works on. */
 static unsigned long *mdev_mask(struct ap_matrix *m, char kind,

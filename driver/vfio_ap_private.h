@@ -129,33 +129,35 @@ void release_update_locks_for_mdev(struct ap_matrix_mdev *matrix_mdev);
 struct ap_matrix_mdev *get_update_locks_by_apqn(int apqn);
 void get_update_locks_for_queue(struct vfio_ap_queue *q);
 
+/* vfio_ap_apcb.c: queue tables, the shadow APCB, sharing across mdevs */
+struct vfio_ap_queue *vfio_ap_mdev_get_queue(struct ap_matrix_mdev *matrix_mdev,
+					     int apqn);
+bool vfio_ap_mdev_filter_matrix(struct ap_matrix_mdev *matrix_mdev);
+bool vfio_ap_mdev_filter_cdoms(struct ap_matrix_mdev *matrix_mdev);
+void vfio_ap_mdev_update_guest_apcb(struct ap_matrix_mdev *matrix_mdev);
+int vfio_ap_mdev_verify_no_sharing(struct ap_matrix_mdev *assignee,
+				   const struct ap_matrix *m);
+int vfio_ap_mdev_resource_in_use(unsigned long *apm, unsigned long *aqm);
+
 /* vfio_ap_mdev.c: mdevs and their attributes */
 extern const struct attribute_group *vfio_ap_mdev_groups[];
 extern const struct attribute_group vfio_ap_mdev_remove_group;
 int vfio_ap_mdev_create(const char *buf);
 int vfio_ap_mdev_remove(struct ap_matrix_mdev *matrix_mdev);
 struct ap_matrix_mdev *vfio_ap_mdev_find(const char *name);
-bool vfio_ap_mdev_filter_matrix(struct ap_matrix_mdev *matrix_mdev);
-bool vfio_ap_mdev_filter_cdoms(struct ap_matrix_mdev *matrix_mdev);
-void vfio_ap_mdev_update_guest_apcb(struct ap_matrix_mdev *matrix_mdev);
 int vfio_ap_mdev_assign(struct ap_matrix_mdev *matrix_mdev, char kind,
 			const char *buf);
 int vfio_ap_mdev_unassign(struct ap_matrix_mdev *matrix_mdev, char kind,
 			  const char *buf);
 
-/* vfio_ap_queue.c: queues, host config changes and in_use */
+/* vfio_ap_queue.c: queues and host config changes */
 extern const struct attribute_group vfio_queue_attr_group;
-struct vfio_ap_queue *vfio_ap_mdev_get_queue(struct ap_matrix_mdev *matrix_mdev,
-					     int apqn);
 void vfio_ap_mdev_link_apqn(struct ap_matrix_mdev *matrix_mdev, int apqn);
 void vfio_ap_mdev_unlink_fr_queues(struct ap_matrix_mdev *matrix_mdev);
 int vfio_ap_mdev_reset_queue(struct vfio_ap_queue *q);
 int vfio_ap_mdev_reset_queues(struct ap_queue_table *qtable);
 int vfio_ap_mdev_probe_queue(struct ap_sim_queue *apq);
 void vfio_ap_mdev_remove_queue(struct ap_sim_queue *apq);
-int vfio_ap_mdev_resource_in_use(unsigned long *apm, unsigned long *aqm);
-int vfio_ap_mdev_verify_no_sharing(struct ap_matrix_mdev *assignee,
-				   const struct ap_matrix *m);
 void vfio_ap_on_cfg_changed(const struct ap_matrix *cur,
 			    const struct ap_matrix *prev);
 void vfio_ap_on_scan_complete(const struct ap_matrix *cur,
