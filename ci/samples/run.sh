@@ -79,6 +79,9 @@ check "$r" "bad: $np per-patch cells passed, 12 expected"
 if [ "${GATE_TREE:-1}" = 1 ] && [ "${GATE_GOOD:-1}" = 1 ]; then
 	only=$(python3 "$here/../../tools/testing/findings.py" --triggers \
 		"$here/../../tools/testing/findings/6.12.txt" "$here/upstream-good.fixed")
+	# No list would mean the whole suite, silently: say so instead.
+	[ -n "$only" ] && r=ok || r=bad
+	check "$r" "upstream-good: no trigger tests for upstream-good.fixed's findings"
 	gated upstream-good 0 --tree=6.12 --head=kselftest --only="$only" \
 		"$here/upstream-good.mbox"
 	passed_cells upstream-good 17
