@@ -19,8 +19,9 @@
 # scratch copy of the driver's sources, see replay/replay.sh),
 # VM_STOP_GRACE (stop the VM that many seconds after the first detection,
 # as make replay does), VM_ONLY (run those tests alone, a comma list of
-# TAP names, e.g. var.queue_status,stress.kvm_hotplug.run), and STALE=report (a stale finding is reported
-# as fixed, not failed: ci/gate on a series that fixes one).
+# TAP names, e.g. var.queue_status,stress.kvm_hotplug.run), and
+# STALE=report (a stale finding is reported as fixed, not failed: ci/gate
+# on a series that fixes one).
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -40,7 +41,7 @@ check_uint STRESS_SECONDS 0 3600
 check_uint STRESS_THREADS 1 16
 check_uint VM_BOOTS 1 99
 check_uint VM_TIMEOUT 30 86400
-grep -qE '^([a-z0-9_]+\.)+[a-z0-9_]+(,([a-z0-9_]+\.)+[a-z0-9_]+)*$' <<<"${VM_ONLY:-x.y}" ||
+is_test_list "${VM_ONLY:-}" ||
 	DIE_RC=2 die "VM_ONLY=$VM_ONLY: must be a comma list of test names, e.g. var.queue_status"
 # Fail fast, before any build, on a tree upstream mode cannot use.
 if [ "$DRIVER" = upstream ]; then

@@ -33,6 +33,14 @@ check_uint() {
 	printf -v "$1" '%d' "$((10#$v))"
 }
 
+# is_test_list VALUE: whether VALUE is empty or a comma list of selftest
+# TAP names (var.queue_status,stress.kvm_hotplug.run), as VM_ONLY and
+# ci/gate --only take them.
+is_test_list() {
+	[ -z "$1" ] ||
+		[[ "$1" =~ ^([a-z0-9_]+\.)+[a-z0-9_]+(,([a-z0-9_]+\.)+[a-z0-9_]+)*$ ]]
+}
+
 # check_tree_vars: KDIR, when set, is a kernel source tree, else KVER is
 # one of the Debian trees the project installs (6.12, 6.1); else exit 2,
 # naming the variable.

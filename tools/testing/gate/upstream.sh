@@ -63,7 +63,7 @@ done
 [ $# = 1 ] && [ -n "$tree_arg" ] || usage
 [ -f "$1" ] || { echo "ci/gate: $1: no such mbox (with --tree, a series is an mbox)" >&2; usage; }
 mbox=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-grep -qE '^([a-z0-9_]+\.)+[a-z0-9_]+(,([a-z0-9_]+\.)+[a-z0-9_]+)*$' <<<"${only:-x.y}" ||
+is_test_list "$only" ||
 	{ echo "ci/gate: --only=$only: must be a comma list of test names, e.g. var.queue_status" >&2; usage; }
 [ "$head_checks" = all ] && head_checks=kselftest,replay
 [ "$head_checks" = none ] && head_checks=
