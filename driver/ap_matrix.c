@@ -8,12 +8,40 @@
 #include <linux/bitmap.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/kernel.h>
 #include <linux/kstrtox.h>
 #include <linux/limits.h>
 #include <linux/minmax.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #include "ap_matrix.h"
+
+/**
+ * ap_matrix_mask() - the mask of one kind of id of a matrix, and its limit
+ * @m: the matrix
+ * @kind: which ids
+ * @max: set to the largest valid id of that kind
+ *
+ * Return: the mask, or NULL (and @max untouched) for an unknown @kind.
+ */
+unsigned long *ap_matrix_mask(struct ap_matrix *m, enum ap_matrix_kind kind,
+			      unsigned long *max)
+{
+	switch (kind) {
+	case AP_MATRIX_ADAPTER:
+		*max = m->apm_max;
+		return m->apm;
+	case AP_MATRIX_DOMAIN:
+		*max = m->aqm_max;
+		return m->aqm;
+	case AP_MATRIX_CDOM:
+		*max = m->adm_max;
+		return m->adm;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(ap_matrix_mask);
 
 /**
  * ap_matrix_parse_id() - parse an adapter or domain id written to sysfs
@@ -274,16 +302,6 @@ void ap_matrix_filter_card_types(unsigned long *apm, const unsigned long *aqm,
 }
 EXPORT_SYMBOL_GPL(ap_matrix_filter_card_types);
 
-static char *put_hex(char *p, unsigned long v, int digits)
-{
-	static const char hex[] = "0123456789abcdef";
-	int i;
-
-	for (i = digits - 1; i >= 0; i--)
-		p[i] = hex[(v >> (4 * (digits - 1 - i))) & 0xf];
-	return p + digits;
-}
-
 /*
  * Append one "aa.dddd\n" style line if it fits whole. @apid or @apqi may
  * be ULONG_MAX to leave that half out. Returns the new length.
@@ -291,19 +309,19 @@ static char *put_hex(char *p, unsigned long v, int digits)
 static size_t put_apqn_line(char *buf, size_t len, size_t size,
 			    unsigned long apid, unsigned long apqi)
 {
-	size_t need = 2 + (apid != ULONG_MAX ? 2 : 0) +
-		      (apqi != ULONG_MAX ? 4 : 0);
-	char *p = buf + len;
+	char line[16];
+	size_t n;
 
-	if (len + need > size)
+	if (apid == ULONG_MAX)
+		n = scnprintf(line, sizeof(line), ".%04lx\n", apqi);
+	else if (apqi == ULONG_MAX)
+		n = scnprintf(line, sizeof(line), "%02lx.\n", apid);
+	else
+		n = scnprintf(line, sizeof(line), "%02lx.%04lx\n", apid, apqi);
+	if (len + n > size)
 		return len;
-	if (apid != ULONG_MAX)
-		p = put_hex(p, apid, 2);
-	*p++ = '.';
-	if (apqi != ULONG_MAX)
-		p = put_hex(p, apqi, 4);
-	*p = '\n';
-	return len + need;
+	memcpy(buf + len, line, n);
+	return len + n;
 }
 
 /**
@@ -360,28 +378,18 @@ size_t ap_matrix_format_cdoms(const struct ap_matrix *m, char *buf,
 	unsigned long nadm = min_t(unsigned long, m->adm_max + 1, AP_MATRIX_BITS);
 	unsigned long id;
 	size_t len = 0;
+	char line[8];
 
 	for_each_set_bit(id, m->adm, nadm) {
 		if (len + 5 > size)
 			break;
-		put_hex(buf + len, id, 4);
-		buf[len + 4] = '\n';
+		scnprintf(line, sizeof(line), "%04lx\n", id);
+		memcpy(buf + len, line, 5);
 		len += 5;
 	}
 	return len;
 }
 EXPORT_SYMBOL_GPL(ap_matrix_format_cdoms);
-
-static int hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Bits are numbered MSB first, so bit 0 is the leftmost hex digit bit. */
 static int parse_hex_mask(const char *str, unsigned long *map,
@@ -395,8 +403,8 @@ static int parse_hex_mask(const char *str, unsigned long *map,
 	if (*str == 'x')
 		str++;
 
-	for (; hex_val(*str) >= 0 && i < bits; str++, i += 4) {
-		b = hex_val(*str);
+	for (; hex_to_bin(*str) >= 0 && i < bits; str++, i += 4) {
+		b = hex_to_bin(*str);
 		for (n = 0; n < 4; n++)
 			if (b & (0x08 >> n))
 				__set_bit(i + n, map);
@@ -417,14 +425,14 @@ static unsigned long parse_num(const char *s, const char **end,
 	unsigned long v = 0;
 	int d;
 
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && hex_val(s[2]) >= 0) {
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && hex_to_bin(s[2]) >= 0) {
 		base = 16;
 		s += 2;
 	} else if (s[0] == '0') {
 		base = 8;
 	}
 	*end = s;
-	while ((d = hex_val(*s)) >= 0 && d < base) {
+	while ((d = hex_to_bin(*s)) >= 0 && d < base) {
 		v = v > limit ? v : v * base + d;
 		s++;
 	}

@@ -31,6 +31,18 @@
 #define AP_MATRIX_APQI(apqn)		((apqn) & 0xff)
 
 /**
+ * enum ap_matrix_kind - the three kinds of ids of a matrix
+ * @AP_MATRIX_ADAPTER: adapter ids (APIDs), the APM; the AP bus's apmask
+ * @AP_MATRIX_DOMAIN: usage domain ids (APQIs), the AQM; the bus's aqmask
+ * @AP_MATRIX_CDOM: control domain ids, the ADM
+ */
+enum ap_matrix_kind {
+	AP_MATRIX_ADAPTER,
+	AP_MATRIX_DOMAIN,
+	AP_MATRIX_CDOM,
+};
+
+/**
  * struct ap_matrix - adapters, domains and control domains, with limits
  * @apm_max: largest valid adapter id
  * @apm: adapter mask
@@ -105,6 +117,8 @@ enum ap_crycb_format {
 #define AP_APCB1_ADM		0x40
 #define AP_APCB1_MASK_SIZE	0x20
 
+unsigned long *ap_matrix_mask(struct ap_matrix *m, enum ap_matrix_kind kind,
+			      unsigned long *max);
 int ap_matrix_parse_id(const char *buf, unsigned long max, unsigned long *id);
 void ap_matrix_init_limits(struct ap_matrix *m, bool apxa, unsigned long na,
 			   unsigned long nd);

@@ -64,7 +64,7 @@ static int ap_sim_bus_match(struct device *dev,
 	return 1;
 }
 
-static ssize_t mask_show(char which, char *buf)
+static ssize_t mask_show(enum ap_matrix_kind which, char *buf)
 {
 	DECLARE_BITMAP(mask, AP_MATRIX_BITS);
 	u8 bytes[AP_MATRIX_BITS / 8];
@@ -76,13 +76,13 @@ static ssize_t mask_show(char which, char *buf)
 
 static ssize_t apmask_show(AP_SIM_BUS_TYPE *bus, char *buf)
 {
-	return mask_show('a', buf);
+	return mask_show(AP_MATRIX_ADAPTER, buf);
 }
 
 static ssize_t apmask_store(AP_SIM_BUS_TYPE *bus, const char *buf,
 			    size_t count)
 {
-	int ret = ap_sim_mask_store('a', buf);
+	int ret = ap_sim_mask_store(AP_MATRIX_ADAPTER, buf);
 
 	return ret ? ret : count;
 }
@@ -90,13 +90,13 @@ static BUS_ATTR_RW(apmask);
 
 static ssize_t aqmask_show(AP_SIM_BUS_TYPE *bus, char *buf)
 {
-	return mask_show('q', buf);
+	return mask_show(AP_MATRIX_DOMAIN, buf);
 }
 
 static ssize_t aqmask_store(AP_SIM_BUS_TYPE *bus, const char *buf,
 			    size_t count)
 {
-	int ret = ap_sim_mask_store('q', buf);
+	int ret = ap_sim_mask_store(AP_MATRIX_DOMAIN, buf);
 
 	return ret ? ret : count;
 }
@@ -263,7 +263,7 @@ EXPORT_SYMBOL_GPL(ap_sim_card_type);
 
 /**
  * ap_sim_config_set() - add or remove an id in the "hardware" config
- * @kind: 'a' adapter, 'd' usage domain, 'c' control domain
+ * @kind: which ids
  * @id: the id
  * @on: add or remove
  *
@@ -271,25 +271,13 @@ EXPORT_SYMBOL_GPL(ap_sim_card_type);
  *
  * Return: 0, -EINVAL for a bad @kind, -ERANGE for an id above the limit.
  */
-int ap_sim_config_set(char kind, unsigned long id, bool on)
+int ap_sim_config_set(enum ap_matrix_kind kind, unsigned long id, bool on)
 {
 	unsigned long *mask, max;
 
 	spin_lock(&ap_hw_lock);
-	switch (kind) {
-	case 'a':
-		mask = ap_hw_config.apm;
-		max = ap_hw_config.apm_max;
-		break;
-	case 'd':
-		mask = ap_hw_config.aqm;
-		max = ap_hw_config.aqm_max;
-		break;
-	case 'c':
-		mask = ap_hw_config.adm;
-		max = ap_hw_config.adm_max;
-		break;
-	default:
+	mask = ap_matrix_mask(&ap_hw_config, kind, &max);
+	if (!mask) {
 		spin_unlock(&ap_hw_lock);
 		return -EINVAL;
 	}
@@ -493,13 +481,13 @@ EXPORT_SYMBOL_GPL(ap_sim_scan);
 
 /**
  * ap_sim_mask_get() - read apmask or aqmask
- * @which: 'a' for apmask, 'q' for aqmask
+ * @which: AP_MATRIX_ADAPTER for apmask, AP_MATRIX_DOMAIN for aqmask
  * @mask: AP_MATRIX_BITS bits to fill
  */
-void ap_sim_mask_get(char which, unsigned long *mask)
+void ap_sim_mask_get(enum ap_matrix_kind which, unsigned long *mask)
 {
 	mutex_lock(&ap_sim_perms_mutex);
-	bitmap_copy(mask, which == 'a' ? ap_perms.apm : ap_perms.aqm,
+	bitmap_copy(mask, which == AP_MATRIX_ADAPTER ? ap_perms.apm : ap_perms.aqm,
 		    AP_MATRIX_BITS);
 	mutex_unlock(&ap_sim_perms_mutex);
 }
@@ -546,7 +534,7 @@ static int revise_binding(struct device *dev, void *data)
 
 /**
  * ap_sim_mask_store() - write apmask or aqmask, as apmask_store() does
- * @which: 'a' for apmask, 'q' for aqmask
+ * @which: AP_MATRIX_ADAPTER for apmask, AP_MATRIX_DOMAIN for aqmask
  * @buf: the written string (see ap_matrix_parse_mask())
  *
  * Newly reserved bits are checked with every driver's in_use() under
@@ -555,7 +543,7 @@ static int revise_binding(struct device *dev, void *data)
  *
  * Return: 0, -EINVAL, -EBUSY, -ENOMEM or -ERESTARTSYS.
  */
-int ap_sim_mask_store(char which, const char *buf)
+int ap_sim_mask_store(enum ap_matrix_kind which, const char *buf)
 {
 	unsigned long *newmap, *added, *cur;
 	struct verify_ctx v;
@@ -572,14 +560,14 @@ int ap_sim_mask_store(char which, const char *buf)
 		ret = -ERESTARTSYS;
 		goto out;
 	}
-	cur = which == 'a' ? ap_perms.apm : ap_perms.aqm;
+	cur = which == AP_MATRIX_ADAPTER ? ap_perms.apm : ap_perms.aqm;
 	ret = ap_matrix_parse_mask(buf, cur, newmap, AP_MATRIX_BITS);
 	if (ret)
 		goto unlock;
 	changes = !bitmap_equal(cur, newmap, AP_MATRIX_BITS);
 	if (changes && bitmap_andnot(added, newmap, cur, AP_MATRIX_BITS)) {
-		v.apm = which == 'a' ? added : ap_perms.apm;
-		v.aqm = which == 'a' ? ap_perms.aqm : added;
+		v.apm = which == AP_MATRIX_ADAPTER ? added : ap_perms.apm;
+		v.aqm = which == AP_MATRIX_ADAPTER ? ap_perms.aqm : added;
 		ret = bus_for_each_drv(&ap_sim_bus_type, NULL, &v,
 				       verify_reservation);
 		if (ret)

@@ -69,12 +69,12 @@ int ap_sim_zapq(struct ap_sim_queue *q);
 int ap_sim_card_type(unsigned long apid, unsigned long apqi);
 
 /* Control interface, for debugfs and the KUnit glue tests. */
-int ap_sim_config_set(char kind, unsigned long id, bool on);
+int ap_sim_config_set(enum ap_matrix_kind kind, unsigned long id, bool on);
 int ap_sim_set_apxa(bool apxa);
 int ap_sim_set_card_type(unsigned long apid, int type);
 int ap_sim_fail_next_reset(int apqn, int rc);
 void ap_sim_scan(void);
-int ap_sim_mask_store(char which, const char *buf);
-void ap_sim_mask_get(char which, unsigned long *mask);
+int ap_sim_mask_store(enum ap_matrix_kind which, const char *buf);
+void ap_sim_mask_get(enum ap_matrix_kind which, unsigned long *mask);
 
 #endif /* _VFIO_AP_REF_SIM_AP_BUS_H_ */

@@ -12,23 +12,6 @@
 
 #include "vfio_ap_private.h"
 
-/* Pick the mask and limit an attribute works on. */
-static unsigned long *mdev_mask(struct ap_matrix *m, char kind,
-				unsigned long *max)
-{
-	switch (kind) {
-	case 'a':
-		*max = m->apm_max;
-		return m->apm;
-	case 'd':
-		*max = m->aqm_max;
-		return m->aqm;
-	default:
-		*max = m->adm_max;
-		return m->adm;
-	}
-}
-
 static int vfio_ap_mdev_validate_masks(struct ap_matrix_mdev *matrix_mdev)
 {
 	int ret;
@@ -44,11 +27,11 @@ static int vfio_ap_mdev_validate_masks(struct ap_matrix_mdev *matrix_mdev)
 }
 
 static void vfio_ap_mdev_link_ids(struct ap_matrix_mdev *matrix_mdev,
-				  char kind, unsigned long id)
+				  enum ap_matrix_kind kind, unsigned long id)
 {
 	unsigned long other;
 
-	if (kind == 'a') {
+	if (kind == AP_MATRIX_ADAPTER) {
 		for_each_set_bit(other, matrix_mdev->matrix.aqm, AP_MATRIX_BITS)
 			vfio_ap_mdev_link_apqn(matrix_mdev,
 					       AP_MATRIX_APQN(id, other));
@@ -63,7 +46,7 @@ static void vfio_ap_mdev_link_ids(struct ap_matrix_mdev *matrix_mdev,
  * vfio_ap_mdev_assign() - assign_adapter, assign_domain and
  * assign_control_domain
  * @matrix_mdev: the mdev
- * @kind: 'a' adapter, 'd' domain, 'c' control domain
+ * @kind: which ids
  * @buf: the written id
  *
  * Adapters and domains are checked against the host reservation first
@@ -73,24 +56,25 @@ static void vfio_ap_mdev_link_ids(struct ap_matrix_mdev *matrix_mdev,
  *
  * Return: 0, or -EINVAL, -ERANGE, -ENODEV, -EADDRNOTAVAIL, -EADDRINUSE.
  */
-int vfio_ap_mdev_assign(struct ap_matrix_mdev *matrix_mdev, char kind,
+int vfio_ap_mdev_assign(struct ap_matrix_mdev *matrix_mdev,
+			enum ap_matrix_kind kind,
 			const char *buf)
 {
 	unsigned long id, max, *mask;
-	bool need_perms = kind != 'c';
+	bool need_perms = kind != AP_MATRIX_CDOM;
 	int ret;
 
 	if (need_perms)
 		mutex_lock(&ap_sim_perms_mutex);
 	get_update_locks_for_mdev(matrix_mdev);
 
-	mask = mdev_mask(&matrix_mdev->matrix, kind, &max);
-	ret = ap_matrix_parse_id(buf, max, &id);
+	mask = ap_matrix_mask(&matrix_mdev->matrix, kind, &max);
+	ret = mask ? ap_matrix_parse_id(buf, max, &id) : -EINVAL;
 	if (ret || test_bit(id, mask))
 		goto done;
 	__set_bit(id, mask);
 
-	if (kind == 'c') {
+	if (kind == AP_MATRIX_CDOM) {
 		if (vfio_ap_mdev_filter_cdoms(matrix_mdev))
 			vfio_ap_mdev_update_guest_apcb(matrix_mdev);
 		goto done;
@@ -117,7 +101,7 @@ done:
  * shadow, update the guest, and reset the queues the guest had.
  */
 static void vfio_ap_mdev_hot_unplug(struct ap_matrix_mdev *matrix_mdev,
-				    char kind, unsigned long id,
+				    enum ap_matrix_kind kind, unsigned long id,
 				    const unsigned long *apm,
 				    const unsigned long *aqm)
 {
@@ -125,7 +109,7 @@ static void vfio_ap_mdev_hot_unplug(struct ap_matrix_mdev *matrix_mdev,
 	struct vfio_ap_queue *q;
 	struct hlist_node *tmp;
 	unsigned long apid, apqi;
-	unsigned long *smask = kind == 'a' ? shadow->apm : shadow->aqm;
+	unsigned long *smask = kind == AP_MATRIX_ADAPTER ? shadow->apm : shadow->aqm;
 	HLIST_HEAD(reset);
 
 	lockdep_assert_held(&matrix_dev->mdevs_lock);
@@ -162,12 +146,13 @@ static void vfio_ap_mdev_hot_unplug(struct ap_matrix_mdev *matrix_mdev,
  * vfio_ap_mdev_unassign() - unassign_adapter, unassign_domain and
  * unassign_control_domain; works while a guest is attached (hot unplug)
  * @matrix_mdev: the mdev
- * @kind: 'a' adapter, 'd' domain, 'c' control domain
+ * @kind: which ids
  * @buf: the written id
  *
  * Return: 0, or -EINVAL, -ERANGE, -ENODEV.
  */
-int vfio_ap_mdev_unassign(struct ap_matrix_mdev *matrix_mdev, char kind,
+int vfio_ap_mdev_unassign(struct ap_matrix_mdev *matrix_mdev,
+			  enum ap_matrix_kind kind,
 			  const char *buf)
 {
 	DECLARE_BITMAP(one, AP_MATRIX_BITS);
@@ -175,18 +160,18 @@ int vfio_ap_mdev_unassign(struct ap_matrix_mdev *matrix_mdev, char kind,
 	int ret;
 
 	get_update_locks_for_mdev(matrix_mdev);
-	mask = mdev_mask(&matrix_mdev->matrix, kind, &max);
-	ret = ap_matrix_parse_id(buf, max, &id);
+	mask = ap_matrix_mask(&matrix_mdev->matrix, kind, &max);
+	ret = mask ? ap_matrix_parse_id(buf, max, &id) : -EINVAL;
 	if (ret || !test_bit(id, mask))
 		goto done;
 	__clear_bit(id, mask);
 
 	bitmap_zero(one, AP_MATRIX_BITS);
 	__set_bit(id, one);
-	if (kind == 'a') {
+	if (kind == AP_MATRIX_ADAPTER) {
 		vfio_ap_mdev_hot_unplug(matrix_mdev, kind, id, one,
 					matrix_mdev->matrix.aqm);
-	} else if (kind == 'd') {
+	} else if (kind == AP_MATRIX_DOMAIN) {
 		vfio_ap_mdev_hot_unplug(matrix_mdev, kind, id,
 					matrix_mdev->matrix.apm, one);
 	} else if (test_bit(id, matrix_mdev->shadow_apcb.adm)) {
@@ -209,12 +194,12 @@ static ssize_t _name##_store(struct device *dev,			\
 }									\
 static DEVICE_ATTR_WO(_name)
 
-MDEV_STORE(assign_adapter, vfio_ap_mdev_assign, 'a');
-MDEV_STORE(unassign_adapter, vfio_ap_mdev_unassign, 'a');
-MDEV_STORE(assign_domain, vfio_ap_mdev_assign, 'd');
-MDEV_STORE(unassign_domain, vfio_ap_mdev_unassign, 'd');
-MDEV_STORE(assign_control_domain, vfio_ap_mdev_assign, 'c');
-MDEV_STORE(unassign_control_domain, vfio_ap_mdev_unassign, 'c');
+MDEV_STORE(assign_adapter, vfio_ap_mdev_assign, AP_MATRIX_ADAPTER);
+MDEV_STORE(unassign_adapter, vfio_ap_mdev_unassign, AP_MATRIX_ADAPTER);
+MDEV_STORE(assign_domain, vfio_ap_mdev_assign, AP_MATRIX_DOMAIN);
+MDEV_STORE(unassign_domain, vfio_ap_mdev_unassign, AP_MATRIX_DOMAIN);
+MDEV_STORE(assign_control_domain, vfio_ap_mdev_assign, AP_MATRIX_CDOM);
+MDEV_STORE(unassign_control_domain, vfio_ap_mdev_unassign, AP_MATRIX_CDOM);
 
 /*
  * The most a show may return: sysfs takes a count of PAGE_SIZE or more as

@@ -145,10 +145,10 @@ extern const struct attribute_group vfio_ap_mdev_remove_group;
 int vfio_ap_mdev_create(const char *buf);
 int vfio_ap_mdev_remove(struct ap_matrix_mdev *matrix_mdev);
 struct ap_matrix_mdev *vfio_ap_mdev_find(const char *name);
-int vfio_ap_mdev_assign(struct ap_matrix_mdev *matrix_mdev, char kind,
-			const char *buf);
-int vfio_ap_mdev_unassign(struct ap_matrix_mdev *matrix_mdev, char kind,
-			  const char *buf);
+int vfio_ap_mdev_assign(struct ap_matrix_mdev *matrix_mdev,
+			enum ap_matrix_kind kind, const char *buf);
+int vfio_ap_mdev_unassign(struct ap_matrix_mdev *matrix_mdev,
+			  enum ap_matrix_kind kind, const char *buf);
 
 /* vfio_ap_queue.c: queues and host config changes */
 extern const struct attribute_group vfio_queue_attr_group;

@@ -11,6 +11,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 
+#include "sim_cmd.h"
 #include "sim_internal.h"
 #include "vfio_ap_private.h"
 
@@ -43,12 +44,12 @@ static int glue_init(struct kunit *test)
 	if (!ctx)
 		return -ENOMEM;
 	test->priv = ctx;
-	ap_sim_config_set('a', 1, true);
-	ap_sim_config_set('a', 2, true);
-	ap_sim_config_set('a', 3, true);
-	ap_sim_config_set('d', 4, true);
-	ap_sim_config_set('d', 5, true);
-	ap_sim_config_set('c', 6, true);
+	ap_sim_config_set(AP_MATRIX_ADAPTER, 1, true);
+	ap_sim_config_set(AP_MATRIX_ADAPTER, 2, true);
+	ap_sim_config_set(AP_MATRIX_ADAPTER, 3, true);
+	ap_sim_config_set(AP_MATRIX_DOMAIN, 4, true);
+	ap_sim_config_set(AP_MATRIX_DOMAIN, 5, true);
+	ap_sim_config_set(AP_MATRIX_CDOM, 6, true);
 	ap_sim_scan();
 	ctx->a = glue_create(test, UUID_A);
 	ctx->b = glue_create(test, UUID_B);
@@ -73,12 +74,12 @@ static void glue_exit(struct kunit *test)
 		vfio_ap_mdev_remove(ctx->a);
 	if (ctx->b)
 		vfio_ap_mdev_remove(ctx->b);
-	ap_sim_mask_store('a', "0x");
-	ap_sim_mask_store('q', "0x");
+	ap_sim_mask_store(AP_MATRIX_ADAPTER, "0x");
+	ap_sim_mask_store(AP_MATRIX_DOMAIN, "0x");
 	for (id = 0; id < AP_MATRIX_BITS; id++) {
-		ap_sim_config_set('a', id, false);
-		ap_sim_config_set('d', id, false);
-		ap_sim_config_set('c', id, false);
+		ap_sim_config_set(AP_MATRIX_ADAPTER, id, false);
+		ap_sim_config_set(AP_MATRIX_DOMAIN, id, false);
+		ap_sim_config_set(AP_MATRIX_CDOM, id, false);
 		ap_sim_set_card_type(id, AP_MATRIX_CEX4);
 	}
 	ap_sim_scan();
@@ -103,15 +104,20 @@ static void guest_apcb(struct kvm_sim *kvm, struct guest_masks *g)
 	ap_matrix_mask_from_bytes(g->adm, crycb + AP_CRYCB_APCB1 + 0x40, 32);
 }
 
-/* Assign ids from a spec such as "a1 a2 d4 c6"; every one must succeed. */
+/*
+ * Assign ids from a spec such as "a1 a2 d4 c6" (the letters of the
+ * ap/config commands); every one must succeed.
+ */
 static void assign_ids(struct kunit *test, struct ap_matrix_mdev *m,
 		       const char *spec)
 {
+	enum ap_matrix_kind kind;
 	char id[8];
 	int n;
 
 	while (sscanf(spec, " %7s%n", id, &n) == 1) {
-		KUNIT_ASSERT_EQ_MSG(test, vfio_ap_mdev_assign(m, id[0], id + 1), 0,
+		KUNIT_ASSERT_EQ_MSG(test, sim_cmd_kind(id[0], &kind), 0, "id %s", id);
+		KUNIT_ASSERT_EQ_MSG(test, vfio_ap_mdev_assign(m, kind, id + 1), 0,
 				    "id %s", id);
 		spec += n;
 	}
@@ -130,11 +136,11 @@ static void vfio_ap_ref_glue_test_assign_bind_attach_apcb(struct kunit *test)
 	struct guest_masks g;
 	char buf[64];
 
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "0x2\n"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_ADAPTER, "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_ADAPTER, "0x2\n"), 0);
 	assign_ids(test, ctx->a, "d4 c6");
 	/* Adapter 9 is not in the host config: assigned, not passed. */
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "9"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_ADAPTER, "9"), 0);
 	attach(test, ctx);
 
 	guest_apcb(ctx->kvm, &g);
@@ -156,11 +162,11 @@ static void vfio_ap_ref_glue_test_assign_after_attach_hot_plugs(struct kunit *te
 	struct glue_ctx *ctx = test->priv;
 	struct guest_masks g;
 
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "5"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_DOMAIN, "5"), 0);
 	attach(test, ctx);
 	guest_apcb(ctx->kvm, &g);
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(g.apm, AP_MATRIX_BITS));
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "3"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_ADAPTER, "3"), 0);
 	guest_apcb(ctx->kvm, &g);
 	KUNIT_EXPECT_TRUE(test, test_bit(3, g.apm));
 	KUNIT_EXPECT_TRUE(test, test_bit(5, g.aqm));
@@ -168,23 +174,23 @@ static void vfio_ap_ref_glue_test_assign_after_attach_hot_plugs(struct kunit *te
 
 struct bad_input {
 	const char *name;
-	char kind;
+	enum ap_matrix_kind kind;
 	const char *in;
 	int ret;
 };
 
 static const struct bad_input bad_inputs[] = {
-	{ "adapter_empty", 'a', "", -EINVAL },
-	{ "adapter_whitespace", 'a', " ", -EINVAL },
-	{ "adapter_sign", 'a', "-1", -EINVAL },
-	{ "adapter_overflow", 'a', "18446744073709551616", -ERANGE },
-	{ "adapter_max_plus_one", 'a', "256", -ENODEV },
-	{ "adapter_trailing_garbage", 'a', "1x", -EINVAL },
-	{ "adapter_non_ascii", 'a', "\xff", -EINVAL },
-	{ "domain_max_plus_one", 'd', "0x100", -ENODEV },
-	{ "domain_garbage", 'd', "four", -EINVAL },
-	{ "cdom_max_plus_one", 'c', "256", -ENODEV },
-	{ "cdom_overflow", 'c', "99999999999999999999", -ERANGE },
+	{ "adapter_empty", AP_MATRIX_ADAPTER, "", -EINVAL },
+	{ "adapter_whitespace", AP_MATRIX_ADAPTER, " ", -EINVAL },
+	{ "adapter_sign", AP_MATRIX_ADAPTER, "-1", -EINVAL },
+	{ "adapter_overflow", AP_MATRIX_ADAPTER, "18446744073709551616", -ERANGE },
+	{ "adapter_max_plus_one", AP_MATRIX_ADAPTER, "256", -ENODEV },
+	{ "adapter_trailing_garbage", AP_MATRIX_ADAPTER, "1x", -EINVAL },
+	{ "adapter_non_ascii", AP_MATRIX_ADAPTER, "\xff", -EINVAL },
+	{ "domain_max_plus_one", AP_MATRIX_DOMAIN, "0x100", -ENODEV },
+	{ "domain_garbage", AP_MATRIX_DOMAIN, "four", -EINVAL },
+	{ "cdom_max_plus_one", AP_MATRIX_CDOM, "256", -ENODEV },
+	{ "cdom_overflow", AP_MATRIX_CDOM, "99999999999999999999", -ERANGE },
 };
 
 static void bad_input_desc(const struct bad_input *b, char *desc)
@@ -220,10 +226,10 @@ static void vfio_ap_ref_glue_test_assign_reserved_rolls_back(struct kunit *test)
 	struct glue_ctx *ctx = test->priv;
 
 	/* 02.0004 reserved for the host: bit 2 of apmask, bit 4 of aqmask. */
-	KUNIT_ASSERT_EQ(test, ap_sim_mask_store('a', "0x20"), 0);
-	KUNIT_ASSERT_EQ(test, ap_sim_mask_store('q', "0x08"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
-	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "2"),
+	KUNIT_ASSERT_EQ(test, ap_sim_mask_store(AP_MATRIX_ADAPTER, "0x20"), 0);
+	KUNIT_ASSERT_EQ(test, ap_sim_mask_store(AP_MATRIX_DOMAIN, "0x08"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_DOMAIN, "4"), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_ADAPTER, "2"),
 			-EADDRNOTAVAIL);
 	mutex_lock(&matrix_dev->mdevs_lock);
 	KUNIT_EXPECT_FALSE(test, test_bit(2, ctx->a->matrix.apm));
@@ -235,14 +241,14 @@ static void vfio_ap_ref_glue_test_assign_shared_rolls_back(struct kunit *test)
 {
 	struct glue_ctx *ctx = test->priv;
 
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'd', "4"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->b, 'd', "4"), 0);
-	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->b, 'a', "1"),
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_ADAPTER, "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_DOMAIN, "4"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->b, AP_MATRIX_DOMAIN, "4"), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->b, AP_MATRIX_ADAPTER, "1"),
 			-EADDRINUSE);
 	/* Control domains are never checked for sharing. */
-	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'c', "6"), 0);
-	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->b, 'c', "6"), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_CDOM, "6"), 0);
+	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->b, AP_MATRIX_CDOM, "6"), 0);
 	mutex_lock(&matrix_dev->mdevs_lock);
 	KUNIT_EXPECT_FALSE(test, test_bit(1, ctx->b->matrix.apm));
 	KUNIT_EXPECT_TRUE(test, hash_empty(ctx->b->qtable.queues));
@@ -256,15 +262,15 @@ static void vfio_ap_ref_glue_test_unassign_hot_unplugs(struct kunit *test)
 
 	assign_ids(test, ctx->a, "a1 a2 d4 c6");
 	attach(test, ctx);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'a', "1"), 0);
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'c', "6"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, AP_MATRIX_ADAPTER, "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, AP_MATRIX_CDOM, "6"), 0);
 	/* Not assigned: succeeds and changes nothing. */
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'a', "7"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, AP_MATRIX_ADAPTER, "7"), 0);
 	guest_apcb(ctx->kvm, &g);
 	KUNIT_EXPECT_FALSE(test, test_bit(1, g.apm));
 	KUNIT_EXPECT_TRUE(test, test_bit(2, g.apm));
 	KUNIT_EXPECT_FALSE(test, test_bit(6, g.adm));
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, 'd', "4"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_unassign(ctx->a, AP_MATRIX_DOMAIN, "4"), 0);
 	guest_apcb(ctx->kvm, &g);
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(g.aqm, AP_MATRIX_BITS));
 }
@@ -281,7 +287,7 @@ static void vfio_ap_ref_glue_test_reset_failure_filters_apid(struct kunit *test)
 						     AP_RESPONSE_DECONFIGURED), 0);
 	vfio_sim_close(&ctx->a->vdev);
 	ctx->a_open = false;
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "2"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_ADAPTER, "2"), 0);
 	KUNIT_ASSERT_EQ(test, vfio_sim_open(&ctx->a->vdev), 0);
 	ctx->a_open = true;
 	guest_apcb(ctx->kvm, &g);
@@ -295,13 +301,13 @@ static void vfio_ap_ref_glue_test_in_use_makes_mask_ebusy(struct kunit *test)
 	DECLARE_BITMAP(mask, AP_MATRIX_BITS);
 
 	assign_ids(test, ctx->a, "a1 d4");
-	KUNIT_ASSERT_EQ(test, ap_sim_mask_store('q', "+4"), 0);
-	KUNIT_EXPECT_EQ(test, ap_sim_mask_store('a', "+1"), -EBUSY);
-	ap_sim_mask_get('a', mask);
+	KUNIT_ASSERT_EQ(test, ap_sim_mask_store(AP_MATRIX_DOMAIN, "+4"), 0);
+	KUNIT_EXPECT_EQ(test, ap_sim_mask_store(AP_MATRIX_ADAPTER, "+1"), -EBUSY);
+	ap_sim_mask_get(AP_MATRIX_ADAPTER, mask);
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(mask, AP_MATRIX_BITS));
 	/* Reserving an unused adapter works, and rebinds its queues. */
-	KUNIT_EXPECT_EQ(test, ap_sim_mask_store('a', "+3"), 0);
-	ap_sim_mask_get('a', mask);
+	KUNIT_EXPECT_EQ(test, ap_sim_mask_store(AP_MATRIX_ADAPTER, "+3"), 0);
+	ap_sim_mask_get(AP_MATRIX_ADAPTER, mask);
 	KUNIT_EXPECT_TRUE(test, test_bit(3, mask));
 }
 
@@ -312,20 +318,20 @@ static void vfio_ap_ref_glue_test_host_config_remove_and_add(struct kunit *test)
 
 	assign_ids(test, ctx->a, "a1 a7 d4");
 	attach(test, ctx);
-	ap_sim_config_set('a', 1, false);
+	ap_sim_config_set(AP_MATRIX_ADAPTER, 1, false);
 	ap_sim_scan();
 	guest_apcb(ctx->kvm, &g);
 	KUNIT_EXPECT_TRUE(test, bitmap_empty(g.apm, AP_MATRIX_BITS));
 	/* Adapter 7 appears as a CEX3: dropped. Then as a CEX4: plugged. */
 	ap_sim_set_card_type(7, 8);
-	ap_sim_config_set('a', 7, true);
+	ap_sim_config_set(AP_MATRIX_ADAPTER, 7, true);
 	ap_sim_scan();
 	guest_apcb(ctx->kvm, &g);
 	KUNIT_EXPECT_FALSE(test, test_bit(7, g.apm));
-	ap_sim_config_set('a', 7, false);
+	ap_sim_config_set(AP_MATRIX_ADAPTER, 7, false);
 	ap_sim_scan();
 	ap_sim_set_card_type(7, AP_MATRIX_CEX4);
-	ap_sim_config_set('a', 7, true);
+	ap_sim_config_set(AP_MATRIX_ADAPTER, 7, true);
 	ap_sim_scan();
 	guest_apcb(ctx->kvm, &g);
 	KUNIT_EXPECT_TRUE(test, test_bit(7, g.apm));
@@ -373,7 +379,7 @@ static void vfio_ap_ref_glue_test_destroy_guest_while_open(struct kunit *test)
 {
 	struct glue_ctx *ctx = test->priv;
 
-	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, 'a', "1"), 0);
+	KUNIT_ASSERT_EQ(test, vfio_ap_mdev_assign(ctx->a, AP_MATRIX_ADAPTER, "1"), 0);
 	attach(test, ctx);
 	KUNIT_ASSERT_EQ(test, kvm_sim_start_vcpus(ctx->kvm, 1, 10000), 0);
 	/* The open device keeps the guest alive until it is closed. */
@@ -458,7 +464,8 @@ static int write_create(struct glue_ctx *ctx, const struct writer *w,
 static int write_mask(struct glue_ctx *ctx, const struct writer *w,
 		      const char *buf, size_t len)
 {
-	return ap_sim_mask_store(w->name[1] == 'p' ? 'a' : 'q', buf);
+	return ap_sim_mask_store(w->name[1] == 'p' ? AP_MATRIX_ADAPTER :
+				 AP_MATRIX_DOMAIN, buf);
 }
 
 static int write_ctl(struct glue_ctx *ctx, const struct writer *w,
@@ -569,8 +576,8 @@ static void glue_snapshot(struct glue_ctx *ctx, struct glue_state *st)
 		st->a_queues++;
 	mutex_unlock(&matrix_dev->mdevs_lock);
 	ap_sim_get_config(&st->hw);
-	ap_sim_mask_get('a', st->apmask);
-	ap_sim_mask_get('q', st->aqmask);
+	ap_sim_mask_get(AP_MATRIX_ADAPTER, st->apmask);
+	ap_sim_mask_get(AP_MATRIX_DOMAIN, st->aqmask);
 	st->available = atomic_read(&matrix_dev->available);
 	st->nr_vcpus = READ_ONCE(ctx->kvm->nr_vcpus);
 	kvm = kvm_sim_find(GUEST);
@@ -600,7 +607,7 @@ static void vfio_ap_ref_glue_test_write_bad_input(struct kunit *test)
 
 	/* A baseline with something in every piece of state. */
 	assign_ids(test, ctx->a, "a1 d4 c6");
-	KUNIT_ASSERT_EQ(test, ap_sim_mask_store('a', "+3"), 0);
+	KUNIT_ASSERT_EQ(test, ap_sim_mask_store(AP_MATRIX_ADAPTER, "+3"), 0);
 
 	switch (bw->input) {
 	case IN_EMPTY:

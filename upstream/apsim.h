@@ -3,7 +3,9 @@
  * The simulated AP machine: what the AP instructions PQAP, NQAP and DQAP
  * and the facility bits would answer on IBM Z, at the level of the
  * general registers, so that one machine serves every kernel version's
- * <asm/ap.h>. Its control interface is the debugfs file ap/config.
+ * <asm/ap.h>. Its control interface, for the debugfs file ap/config, is
+ * apsim_ctl.h: this header is given to the real sources (ap_insn.h),
+ * which have a struct ap_matrix of their own.
  *
  * Register layouts follow the Principles of Operation, bit 0 the most
  * significant bit of a 64-bit register.
@@ -87,13 +89,5 @@ unsigned long apsim_nqap(unsigned long gr0);
 unsigned long apsim_dqap(unsigned long gr0);
 bool apsim_instructions_available(void);
 int apsim_test_facility(unsigned long nr);
-
-/* The control interface, for the debugfs file ap/config. */
-struct ap_matrix;
-int apsim_config_set(char kind, unsigned long id, bool on);
-int apsim_set_apxa(bool apxa);
-int apsim_set_card_type(unsigned long apid, int type);
-int apsim_fail_next_reset(int apqn, int rc);
-void apsim_get_config(struct ap_matrix *cfg);
 
 #endif /* _VFIO_AP_UPSTREAM_APSIM_H_ */

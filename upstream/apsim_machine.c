@@ -18,6 +18,7 @@
 #include <asm/sclp.h>
 
 #include "apsim.h"
+#include "apsim_ctl.h"
 #include "ap_matrix.h"
 
 static DEFINE_SPINLOCK(apsim_lock);
@@ -231,7 +232,7 @@ EXPORT_SYMBOL_GPL(apsim_test_facility);
 
 /**
  * apsim_config_set() - add an id to the host configuration or remove it
- * @kind: 'a' adapter, 'd' usage domain or 'c' control domain
+ * @kind: which ids
  * @id: the id
  * @on: add or remove
  *
@@ -239,27 +240,14 @@ EXPORT_SYMBOL_GPL(apsim_test_facility);
  *
  * Return: 0, -EINVAL for another @kind, -ERANGE for an id above the limit.
  */
-int apsim_config_set(char kind, unsigned long id, bool on)
+int apsim_config_set(enum ap_matrix_kind kind, unsigned long id, bool on)
 {
 	unsigned long *mask, max, flags;
 	int ret = 0;
 
-	switch (kind) {
-	case 'a':
-		mask = apsim.cfg.apm;
-		max = apsim.cfg.apm_max;
-		break;
-	case 'd':
-		mask = apsim.cfg.aqm;
-		max = apsim.cfg.aqm_max;
-		break;
-	case 'c':
-		mask = apsim.cfg.adm;
-		max = apsim.cfg.adm_max;
-		break;
-	default:
+	mask = ap_matrix_mask(&apsim.cfg, kind, &max);
+	if (!mask)
 		return -EINVAL;
-	}
 	spin_lock_irqsave(&apsim_lock, flags);
 	if (id > max)
 		ret = -ERANGE;
