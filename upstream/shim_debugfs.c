@@ -32,8 +32,11 @@
 #include "ap_bus.h"
 #include "ap_matrix.h"
 #include "apsim.h"
+#include "apsim_ctl.h"
 #include "kvm_shim.h"
 #include "shim.h"
+#include "sim_ledger.h"
+#include "sim_state.h"
 #include "sim_cmd.h"
 
 static struct dentry *shim_root, *shim_guests;
@@ -188,6 +191,7 @@ static int __init vfio_ap_shim_init(void)
 			    &guest_create_fops);
 	debugfs_create_file("destroy", 0200, shim_guests, NULL,
 			    &guest_destroy_fops);
+	debugfs_create_file("state", 0444, shim_root, NULL, &sim_state_fops);
 	return 0;
 }
 
@@ -195,6 +199,8 @@ static void __exit vfio_ap_shim_exit(void)
 {
 	struct kvm_shim_guest *g;
 
+	/* vfio_ap, which needs this module, is gone: what did it leave? */
+	sim_ledger_check("vfio_ap");
 	debugfs_remove(shim_root);
 	mutex_lock(&shim_guests_lock);
 	while ((g = kvm_shim_first()))
