@@ -133,4 +133,37 @@ static inline int guest_apcb(int id, struct apcb *a)
 	return 0;
 }
 
+/*
+ * A bound queue's link in the driver's own bookkeeping (the simulation's
+ * debugfs "state", driver/vfio_ap_state.c): the mdev the queue names, and
+ * whether that mdev's queue table holds it. Writes "" to @why when the
+ * link holds both ways (or the queue names no mdev), otherwise what is
+ * wrong. Returns 0, or -errno when the state cannot be read or the queue
+ * @apqn ("aa.dddd") is not bound.
+ */
+static inline int state_queue_link(const char *apqn, char *why, size_t size)
+{
+	static char buf[1 << 16];
+	char name[64], want[128];
+	const char *l;
+	int n;
+
+	/* A newline first: every line then starts after one. */
+	buf[0] = '\n';
+	n = var_read(tpath("%s/state", VAR_DBG), buf + 1, sizeof(buf) - 1);
+	if (n < 0)
+		return n;
+	snprintf(want, sizeof(want), "\nqueue %s ", apqn);
+	l = strstr(buf, want);
+	if (!l || sscanf(l + strlen(want), "%63s", name) != 1)
+		return -ENOENT;
+	snprintf(want, sizeof(want), "\ntable %s %s\n", name, apqn);
+	if (!strcmp(name, "-") || strstr(buf, want))
+		snprintf(why, size, "%s", "");
+	else
+		snprintf(why, size, "bound %s names mdev %s, whose queue table lacks it",
+			 apqn, name);
+	return 0;
+}
+
 #endif /* _VFIO_AP_REF_SELFTEST_H_ */

@@ -523,11 +523,13 @@ TEST_F(var, queue_status)
 /*
  * A queue unlinked while it is out of the shadow APCB must forget its
  * mdev: 6.1's unlink left q->matrix_mdev set, and unbinding the queue
- * after the mdev was removed used the freed mdev.
+ * after the mdev was removed used the freed mdev. The driver's own
+ * bookkeeping shows the stale link before the mdev is gone: the queue
+ * names the mdev whose queue table no longer holds it.
  */
 TEST_F(var, queue_outlives_its_mdev)
 {
-	char buf[64];
+	char buf[128];
 
 	/* 02.0005 unbound keeps adapter 2, and so 02.0004, out of the shadow. */
 	ASSERT_EQ(0, var_write(tpath("%s/unbind", VAR_DRV), "02.0005"));
@@ -537,6 +539,9 @@ TEST_F(var, queue_outlives_its_mdev)
 	ASSERT_LT(0, mdev_read(UUID_A, "guest_matrix", buf, sizeof(buf)));
 	EXPECT_STREQ(".0004\n.0005\n", buf);
 	ASSERT_EQ(0, mdev_write(UUID_A, "unassign_adapter", "2"));
+	/* The queue must not name the mdev it has left. */
+	ASSERT_EQ(0, state_queue_link("02.0004", buf, sizeof(buf)));
+	EXPECT_STREQ("", buf);
 	ASSERT_EQ(0, mdev_write(UUID_A, "remove", "1"));
 	ASSERT_EQ(0, var_write(tpath("%s/unbind", VAR_DRV), "02.0004"));
 	ASSERT_EQ(0, var_write(tpath("%s/bind", VAR_DRV), "02.0004"));
