@@ -5,12 +5,15 @@
  * model's simulation module and into the upstream-mode shim module.
  */
 #include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "ap_matrix.h"
 #include "sim_cmd.h"
+#include "sim_state.h"
 
 /*
  * Check a NUL-terminated command of @count bytes and drop one trailing
@@ -109,6 +112,30 @@ ssize_t sim_cmd_write(struct file *file, const char __user *ubuf,
 }
 
 /**
+ * sim_cmd_kind() - the kind of id a command letter names
+ * @c: "a" (adapter), "d" (usage domain) or "c" (control domain), as in
+ *	the ap/config commands "+a N", "+d N" and "+c N"
+ * @kind: set to the kind
+ *
+ * Return: 0, or -EINVAL for another letter.
+ */
+int sim_cmd_kind(char c, enum ap_matrix_kind *kind)
+{
+	switch (c) {
+	case 'a':
+		*kind = AP_MATRIX_ADAPTER;
+		return 0;
+	case 'd':
+		*kind = AP_MATRIX_DOMAIN;
+		return 0;
+	case 'c':
+		*kind = AP_MATRIX_CDOM;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/**
  * sim_ap_config_cmd() - run one ap/config command
  * @ops: the AP machine it acts on
  * @argc: number of words
@@ -119,6 +146,7 @@ ssize_t sim_cmd_write(struct file *file, const char __user *ubuf,
 int sim_ap_config_cmd(const struct sim_ap_config_ops *ops, int argc,
 		      char **argv)
 {
+	enum ap_matrix_kind kind;
 	unsigned long a, b;
 	int ret;
 
@@ -134,10 +162,9 @@ int sim_ap_config_cmd(const struct sim_ap_config_ops *ops, int argc,
 	}
 	if (argc == 2 && strlen(argv[0]) == 2 &&
 	    (argv[0][0] == '+' || argv[0][0] == '-') &&
-	    strchr("adc", argv[0][1])) {
+	    !sim_cmd_kind(argv[0][1], &kind)) {
 		ret = sim_cmd_num(argv[1], AP_MATRIX_BITS - 1, &a);
-		return ret ? ret : ops->config_set(argv[0][1], a,
-						   argv[0][0] == '+');
+		return ret ? ret : ops->config_set(kind, a, argv[0][0] == '+');
 	}
 	if (argc == 3 && !strcmp(argv[0], "type")) {
 		ret = sim_cmd_num(argv[1], AP_MATRIX_BITS - 1, &a);
@@ -437,3 +464,34 @@ void sim_guest_files_remove(struct sim_guest_files *files)
 	mutex_destroy(&files->pqap_lock);
 	kfree(files);
 }
+
+/*
+ * The debugfs file "state": the driver's dump (vfio_ap_state_show()), or
+ * "no driver" when none is loaded; the driver is pinned while it dumps.
+ */
+static int sim_state_show(struct seq_file *m, void *v)
+{
+	int (*show)(struct seq_file *m) = symbol_get(vfio_ap_state_show);
+
+	if (!show) {
+		seq_puts(m, "no driver\nend\n");
+		return 0;
+	}
+	show(m);
+	symbol_put(vfio_ap_state_show);
+	return 0;
+}
+
+static int sim_state_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, sim_state_show, NULL);
+}
+
+/* The file operations of the debugfs file "state". */
+const struct file_operations sim_state_fops = {
+	.owner = THIS_MODULE,
+	.open = sim_state_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};

@@ -17,8 +17,7 @@
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
-
-struct ap_matrix;
+#include "ap_matrix.h"
 
 /* The longest command a control file takes. */
 #define SIM_CMD_MAX	128
@@ -72,8 +71,8 @@ static const struct file_operations _name##_fops = {			\
 
 /**
  * struct sim_ap_config_ops - what the ap/config commands act on
- * @config_set: "+a N", "-d N", ...: add or remove an adapter ('a'),
- *	usage domain ('d') or control domain ('c') of the host config
+ * @config_set: "+a N", "-d N", ...: add or remove an adapter ("a"),
+ *	usage domain ("d") or control domain ("c") of the host config
  * @set_apxa: "apxa 0|1"
  * @set_card_type: "type APID T|unknown" (unknown is -1)
  * @fail_next_reset: "reset_fail APQN RC"
@@ -81,7 +80,7 @@ static const struct file_operations _name##_fops = {			\
  * @get_config: the configuration, for reading the file
  */
 struct sim_ap_config_ops {
-	int (*config_set)(char kind, unsigned long id, bool on);
+	int (*config_set)(enum ap_matrix_kind kind, unsigned long id, bool on);
 	int (*set_apxa)(bool apxa);
 	int (*set_card_type)(unsigned long apid, int type);
 	int (*fail_next_reset)(int apqn, int rc);
@@ -89,6 +88,7 @@ struct sim_ap_config_ops {
 	void (*get_config)(struct ap_matrix *cfg);
 };
 
+int sim_cmd_kind(char c, enum ap_matrix_kind *kind);
 int sim_ap_config_cmd(const struct sim_ap_config_ops *ops, int argc,
 		      char **argv);
 int sim_ap_config_show(const struct sim_ap_config_ops *ops,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs control interface of the simulation, and the module's init.
+ * debugfs control interface of the simulation. It listens to the
+ * simulated KVM and VFIO for the guests' directories and the devices'
+ * files; the models do not call it.
  *
  * vfio_ap_ref/
  *   ap/config          write "+a N", "-a N", "+d N", "-d N", "+c N",
@@ -17,6 +19,7 @@
  *                      read "RET GR1" of the last one
  *   guests/ID/vfio_del write an mdev UUID (KVM_DEV_VFIO_FILE_DEL)
  *   vfio/UUID          open() opens the VFIO device, close() closes it
+ *   state              read the driver's bookkeeping (vfio_ap_state.c)
  *
  * Every write is parsed whole before anything changes; bad input gives
  * -EINVAL (-ERANGE for numbers out of range) and changes nothing.
@@ -32,6 +35,7 @@
 #include "sim_cmd.h"
 #include "sim_internal.h"
 #include "sim_kvm.h"
+#include "sim_state.h"
 #include "sim_vfio.h"
 
 static struct dentry *sim_root, *sim_guests, *sim_vfio;
@@ -131,26 +135,25 @@ static const struct sim_guest_ops kvm_sim_guest_ops = {
 	.pqap = guest_pqap,
 };
 
-/**
- * sim_debugfs_add_guest() - create guests/ID for a new guest
- * @kvm: the guest
- */
-void sim_debugfs_add_guest(struct kvm_sim *kvm)
+/* A new guest gets guests/ID. */
+static void sim_debugfs_add_guest(struct kvm_sim *kvm)
 {
 	if (sim_guests)
 		kvm->debugfs = sim_guest_files_add(sim_guests, kvm->id, kvm,
 						   &kvm_sim_guest_ops);
 }
 
-/**
- * sim_debugfs_remove_guest() - remove guests/ID, waiting for its users
- * @kvm: the guest
- */
-void sim_debugfs_remove_guest(struct kvm_sim *kvm)
+/* Remove guests/ID, waiting for its users. */
+static void sim_debugfs_remove_guest(struct kvm_sim *kvm)
 {
 	sim_guest_files_remove(kvm->debugfs);
 	kvm->debugfs = NULL;
 }
+
+static const struct kvm_sim_listener sim_debugfs_guests = {
+	.added = sim_debugfs_add_guest,
+	.removed = sim_debugfs_remove_guest,
+};
 
 static int vfio_file_open(struct inode *inode, struct file *file)
 {
@@ -174,27 +177,28 @@ static const struct file_operations vfio_file_fops = {
 	.release = vfio_file_release,
 };
 
-/**
- * sim_debugfs_add_vfio() - create vfio/NAME for a registered device
- * @vdev: the device
- */
-void sim_debugfs_add_vfio(struct vfio_sim_device *vdev)
+/* A registered device gets vfio/NAME. */
+static void sim_debugfs_add_vfio(struct vfio_sim_device *vdev)
 {
 	if (sim_vfio)
 		vdev->file = debugfs_create_file(vdev->name, 0600, sim_vfio,
 						 vdev, &vfio_file_fops);
 }
 
-/**
- * sim_debugfs_remove_vfio() - remove vfio/NAME; waits for open() calls
- * in progress, while open files keep working until closed
- * @vdev: the device
+/*
+ * Remove vfio/NAME; waits for open() calls in progress, while open files
+ * keep working until closed.
  */
-void sim_debugfs_remove_vfio(struct vfio_sim_device *vdev)
+static void sim_debugfs_remove_vfio(struct vfio_sim_device *vdev)
 {
 	debugfs_remove(vdev->file);
 	vdev->file = NULL;
 }
+
+static const struct vfio_sim_listener sim_debugfs_devices = {
+	.added = sim_debugfs_add_vfio,
+	.removed = sim_debugfs_remove_vfio,
+};
 
 /**
  * vfio_ap_sim_ctl() - write to a control file from a kernel buffer
@@ -243,19 +247,20 @@ ssize_t vfio_ap_sim_ctl(const char *name, void *data, const char *in,
 }
 EXPORT_SYMBOL_GPL(vfio_ap_sim_ctl);
 
-static int __init vfio_ap_sim_init(void)
+/**
+ * sim_debugfs_init() - create vfio_ap_ref/ and listen to KVM and VFIO
+ *
+ * Without debugfs, nothing is created and the C interface still works,
+ * e.g. for KUnit.
+ */
+void sim_debugfs_init(void)
 {
 	struct dentry *ap;
-	int ret;
 
-	ret = ap_sim_bus_init();
-	if (ret)
-		return ret;
 	sim_root = debugfs_create_dir("vfio_ap_ref", NULL);
 	if (IS_ERR(sim_root)) {
-		/* No debugfs: the C interface still works, e.g. for KUnit. */
 		sim_root = NULL;
-		return 0;
+		return;
 	}
 	ap = debugfs_create_dir("ap", sim_root);
 	debugfs_create_file("config", 0644, ap, NULL, &ap_config_fops);
@@ -265,18 +270,22 @@ static int __init vfio_ap_sim_init(void)
 	debugfs_create_file("destroy", 0200, sim_guests, NULL,
 			    &guest_destroy_fops);
 	sim_vfio = debugfs_create_dir("vfio", sim_root);
-	return 0;
+	debugfs_create_file("state", 0444, sim_root, NULL, &sim_state_fops);
+	kvm_sim_set_listener(&sim_debugfs_guests);
+	vfio_sim_set_listener(&sim_debugfs_devices);
 }
 
-static void __exit vfio_ap_sim_exit(void)
+/**
+ * sim_debugfs_exit() - stop listening and remove vfio_ap_ref/
+ *
+ * Called when no guest and no VFIO device is left.
+ */
+void sim_debugfs_exit(void)
 {
-	kvm_sim_exit();
+	vfio_sim_set_listener(NULL);
+	kvm_sim_set_listener(NULL);
 	debugfs_remove(sim_root);
-	ap_sim_bus_exit();
+	sim_root = NULL;
+	sim_guests = NULL;
+	sim_vfio = NULL;
 }
-
-module_init(vfio_ap_sim_init);
-module_exit(vfio_ap_sim_exit);
-
-MODULE_DESCRIPTION("Simulated AP bus, KVM guests and VFIO for vfio_ap_ref");
-MODULE_LICENSE("GPL");

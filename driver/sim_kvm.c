@@ -9,10 +9,35 @@
 
 #include "sim_internal.h"
 #include "sim_kvm.h"
-#include "sim_vfio.h"
 
 static LIST_HEAD(kvm_sim_list);
 static DEFINE_MUTEX(kvm_sim_list_lock);
+/* Set at the module's init, before any guest exists, and at its exit. */
+static const struct kvm_sim_listener *kvm_sim_listener;
+static const struct kvm_sim_device_ops *kvm_sim_vfio_dev;
+
+/**
+ * kvm_sim_set_listener() - tell @listener of every guest from now on
+ * @listener: the listener, or NULL for none
+ *
+ * Called at the module's init and exit, when no guest exists.
+ */
+void kvm_sim_set_listener(const struct kvm_sim_listener *listener)
+{
+	kvm_sim_listener = listener;
+}
+
+/**
+ * kvm_sim_set_vfio_device() - the kvm-vfio device type, as
+ *	kvm_vfio_ops_init() registers it with KVM
+ * @ops: its operations, or NULL for none
+ *
+ * Called at the module's init and exit, when no guest exists.
+ */
+void kvm_sim_set_vfio_device(const struct kvm_sim_device_ops *ops)
+{
+	kvm_sim_vfio_dev = ops;
+}
 
 /**
  * kvm_sim_get() - kvm_get_kvm(): take a reference
@@ -265,9 +290,10 @@ struct kvm_sim *kvm_sim_create(int id, enum ap_crycb_format fmt)
 	INIT_LIST_HEAD(&kvm->vfio_groups);
 
 	/*
-	 * The debugfs directory is made before the guest can be found and
-	 * removed before it is unlisted, both under the list lock, so a
-	 * destroy racing a create of the same id sees a complete guest.
+	 * The listener (the debugfs directory) hears of the guest before
+	 * it can be found, and of its end before it is unlisted, both under
+	 * the list lock, so a destroy racing a create of the same id sees a
+	 * complete guest.
 	 */
 	mutex_lock(&kvm_sim_list_lock);
 	list_for_each_entry(other, &kvm_sim_list, node) {
@@ -277,7 +303,8 @@ struct kvm_sim *kvm_sim_create(int id, enum ap_crycb_format fmt)
 			return ERR_PTR(-EEXIST);
 		}
 	}
-	sim_debugfs_add_guest(kvm);
+	if (kvm_sim_listener)
+		kvm_sim_listener->added(kvm);
 	list_add_tail(&kvm->node, &kvm_sim_list);
 	mutex_unlock(&kvm_sim_list_lock);
 	return kvm;
@@ -324,11 +351,13 @@ int kvm_sim_destroy(int id)
 	list_for_each_entry(kvm, &kvm_sim_list, node) {
 		if (kvm->id == id) {
 			/* Waits for writes to the guest's files in progress. */
-			sim_debugfs_remove_guest(kvm);
+			if (kvm_sim_listener)
+				kvm_sim_listener->removed(kvm);
 			list_del(&kvm->node);
 			mutex_unlock(&kvm_sim_list_lock);
 			kvm_sim_stop_vcpus(kvm);
-			kvm_sim_vfio_release(kvm);
+			if (kvm_sim_vfio_dev)
+				kvm_sim_vfio_dev->release(kvm);
 			kvm_sim_put(kvm);
 			return 0;
 		}

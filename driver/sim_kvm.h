@@ -76,6 +76,34 @@ struct kvm_sim {
 	struct sim_guest_files *debugfs;
 };
 
+/**
+ * struct kvm_sim_listener - told of guests as they come and go
+ * @added: a guest was created; called under the guest list's lock, before
+ *	the guest can be found
+ * @removed: a guest is being destroyed; called under the list lock,
+ *	before the guest is unlisted, and may wait for the listener's own
+ *	users of it
+ *
+ * The control layer (sim_debugfs.c) listens, so that the model does not
+ * call its own control interface.
+ */
+struct kvm_sim_listener {
+	void (*added)(struct kvm_sim *kvm);
+	void (*removed)(struct kvm_sim *kvm);
+};
+
+/**
+ * struct kvm_sim_device_ops - a device type of the simulated KVM, as
+ *	struct kvm_device_ops
+ * @release: kvm_device_release(): the guest is being destroyed; called
+ *	without locks, after its vCPUs stopped
+ */
+struct kvm_sim_device_ops {
+	void (*release)(struct kvm_sim *kvm);
+};
+
+void kvm_sim_set_listener(const struct kvm_sim_listener *listener);
+void kvm_sim_set_vfio_device(const struct kvm_sim_device_ops *ops);
 void kvm_sim_get(struct kvm_sim *kvm);
 bool kvm_sim_get_safe(struct kvm_sim *kvm);
 void kvm_sim_put(struct kvm_sim *kvm);

@@ -18,12 +18,24 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
-#include "sim_internal.h"
 #include "sim_kvm.h"
 #include "sim_vfio.h"
 
 static LIST_HEAD(vfio_sim_devices);
 static DEFINE_MUTEX(vfio_sim_devices_lock);
+/* Set at the module's init, before any device exists, and at its exit. */
+static const struct vfio_sim_listener *vfio_sim_listener;
+
+/**
+ * vfio_sim_set_listener() - tell @listener of every device from now on
+ * @listener: the listener, or NULL for none
+ *
+ * Called at the module's init and exit, when no device is registered.
+ */
+void vfio_sim_set_listener(const struct vfio_sim_listener *listener)
+{
+	vfio_sim_listener = listener;
+}
 
 static void vfio_sim_group_release(struct kref *ref)
 {
@@ -42,7 +54,8 @@ static void vfio_sim_group_put(struct vfio_sim_group *group)
  * @ops: the driver's callbacks
  * @owner: the driver module
  *
- * Creates the device's group and its debugfs file vfio_ap_ref/vfio/<name>.
+ * Creates the device's group, and tells the listener (which gives it the
+ * debugfs file vfio_ap_ref/vfio/<name>).
  *
  * Return: 0, -EEXIST for a duplicate name, or -ENOMEM.
  */
@@ -79,7 +92,8 @@ int vfio_sim_register_device(struct vfio_sim_device *vdev, const char *name,
 	}
 	list_add_tail(&vdev->node, &vfio_sim_devices);
 	mutex_unlock(&vfio_sim_devices_lock);
-	sim_debugfs_add_vfio(vdev);
+	if (vfio_sim_listener)
+		vfio_sim_listener->added(vdev);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vfio_sim_register_device);
@@ -100,7 +114,8 @@ void vfio_sim_unregister_device(struct vfio_sim_device *vdev)
 	mutex_lock(&vfio_sim_devices_lock);
 	list_del(&vdev->node);
 	mutex_unlock(&vfio_sim_devices_lock);
-	sim_debugfs_remove_vfio(vdev);
+	if (vfio_sim_listener)
+		vfio_sim_listener->removed(vdev);
 
 	mutex_lock(&group->group_lock);
 	group->device = NULL;
@@ -301,13 +316,11 @@ int kvm_sim_vfio_del(struct kvm_sim *kvm, const char *name)
 }
 EXPORT_SYMBOL_GPL(kvm_sim_vfio_del);
 
-/**
- * kvm_sim_vfio_release() - kvm_device_release() of the kvm-vfio device
- * @kvm: the guest
- *
- * Runs under kvm->lock, as the real one, and unlinks every group.
+/*
+ * kvm_device_release() of the kvm-vfio device: runs under kvm->lock, as
+ * the real one, and unlinks every group.
  */
-void kvm_sim_vfio_release(struct kvm_sim *kvm)
+static void kvm_sim_vfio_release(struct kvm_sim *kvm)
 {
 	struct vfio_sim_group *group, *tmp;
 	LIST_HEAD(gone);
@@ -325,4 +338,8 @@ void kvm_sim_vfio_release(struct kvm_sim *kvm)
 		vfio_sim_group_put(group);
 	}
 }
-EXPORT_SYMBOL_GPL(kvm_sim_vfio_release);
+
+/* The kvm-vfio device type, registered with the simulated KVM at init. */
+const struct kvm_sim_device_ops kvm_sim_vfio_ops = {
+	.release = kvm_sim_vfio_release,
+};

@@ -82,6 +82,21 @@ struct vfio_sim_device {
 	struct dentry *file;
 };
 
+/**
+ * struct vfio_sim_listener - told of VFIO devices as they come and go
+ * @added: a device was registered
+ * @removed: a device is being unregistered; called before it waits for
+ *	its opens to close, and may wait for the listener's open() calls in
+ *	progress
+ *
+ * The control layer (sim_debugfs.c) listens: each device gets a file.
+ */
+struct vfio_sim_listener {
+	void (*added)(struct vfio_sim_device *vdev);
+	void (*removed)(struct vfio_sim_device *vdev);
+};
+
+void vfio_sim_set_listener(const struct vfio_sim_listener *listener);
 int vfio_sim_register_device(struct vfio_sim_device *vdev, const char *name,
 			     const struct vfio_sim_device_ops *ops,
 			     struct module *owner);
@@ -89,9 +104,9 @@ void vfio_sim_unregister_device(struct vfio_sim_device *vdev);
 int vfio_sim_open(struct vfio_sim_device *vdev);
 void vfio_sim_close(struct vfio_sim_device *vdev);
 
-/* KVM side: KVM_DEV_VFIO_FILE_ADD / _DEL and the kvm-vfio release. */
+/* KVM side: KVM_DEV_VFIO_FILE_ADD / _DEL, and the kvm-vfio device type. */
 int kvm_sim_vfio_add(struct kvm_sim *kvm, const char *name);
 int kvm_sim_vfio_del(struct kvm_sim *kvm, const char *name);
-void kvm_sim_vfio_release(struct kvm_sim *kvm);
+extern const struct kvm_sim_device_ops kvm_sim_vfio_ops;
 
 #endif /* _VFIO_AP_REF_SIM_VFIO_H_ */
