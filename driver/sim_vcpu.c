@@ -12,20 +12,6 @@
 #include "sim_vcpu.h"
 
 /**
- * sim_vcpu_rand() - the next number of a vCPU's random sequence
- * @seed: the state (xorshift64*), not 0
- *
- * Return: the number.
- */
-u64 sim_vcpu_rand(u64 *seed)
-{
-	*seed ^= *seed >> 12;
-	*seed ^= *seed << 25;
-	*seed ^= *seed >> 27;
-	return *seed * 0x2545f4914f6cdd1dULL;
-}
-
-/**
  * sim_vcpu_pick_apqn() - the APQN a vCPU's intercept is for
  * @crycb: the guest's CRYCB, AP_CRYCB_SIZE bytes
  * @format: its format
@@ -64,9 +50,11 @@ static void sim_vcpu_wait(struct sim_vcpu *v)
 static int sim_vcpu_thread(void *data)
 {
 	struct sim_vcpu *v = data;
+	u64 r;
 
 	while (!kthread_should_stop()) {
-		v->intercept(v, sim_vcpu_rand(&v->seed));
+		r = prandom_u32_state(&v->rnd);
+		v->intercept(v, r << 32 | prandom_u32_state(&v->rnd));
 		sim_vcpu_wait(v);
 	}
 	return 0;
@@ -77,7 +65,7 @@ static int sim_vcpu_thread(void *data)
  * @v: the thread's state, which lives until sim_vcpu_stop()
  * @intercept: what it does once a period
  * @rate_hz: periods per second, at least 1
- * @seed: its random sequence's seed, not 0
+ * @seed: its random sequence's seed
  * @name: the kthread's name
  *
  * Return: 0 or the kthread error.
@@ -88,7 +76,7 @@ int sim_vcpu_start(struct sim_vcpu *v,
 {
 	v->intercept = intercept;
 	v->rate_hz = rate_hz;
-	v->seed = seed;
+	prandom_seed_state(&v->rnd, seed);
 	v->task = kthread_run(sim_vcpu_thread, v, "%s", name);
 	return PTR_ERR_OR_ZERO(v->task);
 }

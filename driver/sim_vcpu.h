@@ -7,6 +7,7 @@
 #ifndef _VFIO_AP_REF_SIM_VCPU_H_
 #define _VFIO_AP_REF_SIM_VCPU_H_
 
+#include <linux/prandom.h>
 #include <linux/types.h>
 
 struct task_struct;
@@ -15,17 +16,16 @@ struct task_struct;
  * struct sim_vcpu - a vCPU thread
  * @task: the kthread
  * @rate_hz: intercepts per second
- * @seed: the random state of its choices
+ * @rnd: the random state of its choices (the kernel's prandom)
  * @intercept: called once a period with a fresh random number
  */
 struct sim_vcpu {
 	struct task_struct *task;
 	unsigned int rate_hz;
-	u64 seed;
+	struct rnd_state rnd;
 	void (*intercept)(struct sim_vcpu *v, u64 r);
 };
 
-u64 sim_vcpu_rand(u64 *seed);
 int sim_vcpu_pick_apqn(const u8 *crycb, unsigned int format, u64 r);
 int sim_vcpu_start(struct sim_vcpu *v,
 		   void (*intercept)(struct sim_vcpu *v, u64 r),

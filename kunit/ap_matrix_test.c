@@ -13,6 +13,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -22,22 +23,24 @@
 #define AP_MATRIX_TEST_ROUNDS	1000
 #define NBITS			AP_MATRIX_BITS
 
-/* xorshift64*: deterministic across kernels and architectures. */
-static u64 rng_next(u64 *s)
+/*
+ * The kernel's seeded generator (prandom_u32_state(), as the simulation's
+ * vCPUs use it): deterministic across kernels and architectures.
+ */
+static u64 rng_next(struct rnd_state *s)
 {
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
+	u64 hi = prandom_u32_state(s);
+
+	return hi << 32 | prandom_u32_state(s);
 }
 
-static unsigned long rng_below(u64 *s, unsigned long n)
+static unsigned long rng_below(struct rnd_state *s, unsigned long n)
 {
 	return n ? rng_next(s) % n : 0;
 }
 
 /* A mask of a random density: empty, sparse, half, dense or full. */
-static void rng_mask(u64 *s, unsigned long *mask, bool *ref)
+static void rng_mask(struct rnd_state *s, unsigned long *mask, bool *ref)
 {
 	unsigned int density = rng_below(s, 5);
 	unsigned int i;
@@ -70,7 +73,7 @@ static void rng_mask(u64 *s, unsigned long *mask, bool *ref)
 	}
 }
 
-static void rng_matrix(u64 *s, struct ap_matrix *m)
+static void rng_matrix(struct rnd_state *s, struct ap_matrix *m)
 {
 	memset(m, 0, sizeof(*m));
 	ap_matrix_init_limits(m, true, 255, 255);
@@ -160,10 +163,12 @@ static void ap_matrix_test_parse_id_long_input(struct kunit *test)
 
 static void ap_matrix_test_parse_id_random(struct kunit *test)
 {
-	u64 seed = AP_MATRIX_TEST_SEED, s = seed;
+	u64 seed = AP_MATRIX_TEST_SEED;
+	struct rnd_state s;
 	char buf[48];
 	int i;
 
+	prandom_seed_state(&s, seed);
 	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
 		unsigned long v = rng_below(&s, 600), max = rng_below(&s, 300);
 		unsigned long id = ~0UL;
@@ -290,13 +295,15 @@ static void ap_matrix_test_check_sharing_table(struct kunit *test)
 
 static void ap_matrix_test_check_sharing_random(struct kunit *test)
 {
-	u64 seed = AP_MATRIX_TEST_SEED ^ 1, s = seed;
+	u64 seed = AP_MATRIX_TEST_SEED ^ 1;
+	struct rnd_state s;
 	bool *r = kunit_kcalloc(test, 4 * NBITS, sizeof(bool), GFP_KERNEL);
 	struct ap_matrix a = {}, b = {};
 	DECLARE_BITMAP(apm, NBITS);
 	DECLARE_BITMAP(aqm, NBITS);
 	int i, a_id, q_id;
 
+	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
 		bool hit;
@@ -475,13 +482,15 @@ static void ap_matrix_test_filter_empty_and_full(struct kunit *test)
 
 static void ap_matrix_test_filter_random(struct kunit *test)
 {
-	u64 seed = AP_MATRIX_TEST_SEED ^ 2, s = seed;
+	u64 seed = AP_MATRIX_TEST_SEED ^ 2;
+	struct rnd_state s;
 	bool *usable = kunit_kcalloc(test, NBITS * NBITS, 1, GFP_KERNEL);
 	bool *r = kunit_kcalloc(test, 6 * NBITS, sizeof(bool), GFP_KERNEL);
 	struct usable_ctx u = { .usable = usable };
 	struct ap_matrix m, host, shadow;
 	int i, id;
 
+	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, usable);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
@@ -523,11 +532,13 @@ static void ap_matrix_test_filter_random(struct kunit *test)
 
 static void ap_matrix_test_filter_cdoms_random(struct kunit *test)
 {
-	u64 seed = AP_MATRIX_TEST_SEED ^ 3, s = seed;
+	u64 seed = AP_MATRIX_TEST_SEED ^ 3;
+	struct rnd_state s;
 	bool *r = kunit_kcalloc(test, 2 * NBITS, sizeof(bool), GFP_KERNEL);
 	struct ap_matrix m = {}, host = {}, shadow;
 	int i, id;
 
+	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
 		DECLARE_BITMAP(apm_before, NBITS);
@@ -568,11 +579,13 @@ static void ap_matrix_test_config_diff_none(struct kunit *test)
 
 static void ap_matrix_test_config_diff_random(struct kunit *test)
 {
-	u64 seed = AP_MATRIX_TEST_SEED ^ 4, s = seed;
+	u64 seed = AP_MATRIX_TEST_SEED ^ 4;
+	struct rnd_state s;
 	bool *r = kunit_kcalloc(test, 6 * NBITS, sizeof(bool), GFP_KERNEL);
 	struct ap_matrix o = {}, n = {}, added, removed;
 	int i, id, k;
 
+	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
 		unsigned long *om[3] = { o.apm, o.aqm, o.adm };
@@ -677,7 +690,8 @@ static void ap_matrix_test_filter_card_types_table(struct kunit *test)
 
 static void ap_matrix_test_filter_card_types_random(struct kunit *test)
 {
-	u64 seed = AP_MATRIX_TEST_SEED ^ 5, s = seed;
+	u64 seed = AP_MATRIX_TEST_SEED ^ 5;
+	struct rnd_state s;
 	int *type = kunit_kcalloc(test, NBITS * NBITS, sizeof(int), GFP_KERNEL);
 	bool *r = kunit_kcalloc(test, 2 * NBITS, sizeof(bool), GFP_KERNEL);
 	struct type_ctx t = { .type = type };
@@ -685,6 +699,7 @@ static void ap_matrix_test_filter_card_types_random(struct kunit *test)
 	DECLARE_BITMAP(aqm, NBITS);
 	int i, a, q;
 
+	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, type);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
@@ -803,13 +818,15 @@ static void ap_matrix_test_format_cdoms_limits(struct kunit *test)
 
 static void ap_matrix_test_format_random(struct kunit *test)
 {
-	u64 seed = AP_MATRIX_TEST_SEED ^ 6, s = seed;
+	u64 seed = AP_MATRIX_TEST_SEED ^ 6;
+	struct rnd_state s;
 	const size_t size = 8 * NBITS * NBITS;
 	char *buf = kvmalloc(size, GFP_KERNEL);
 	char *want = kvmalloc(size, GFP_KERNEL);
 	struct ap_matrix m;
 	int i;
 
+	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_NOT_NULL(test, want);
 	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
@@ -944,13 +961,15 @@ static void ap_matrix_test_parse_mask_bad_size(struct kunit *test)
 
 static void ap_matrix_test_parse_mask_random(struct kunit *test)
 {
-	u64 seed = AP_MATRIX_TEST_SEED ^ 7, s = seed;
+	u64 seed = AP_MATRIX_TEST_SEED ^ 7;
+	struct rnd_state s;
 	bool *r = kunit_kcalloc(test, NBITS, sizeof(bool), GFP_KERNEL);
 	char *str = kunit_kzalloc(test, 2048, GFP_KERNEL);
 	DECLARE_BITMAP(old, NBITS);
 	DECLARE_BITMAP(newmap, NBITS);
 	int i, id;
 
+	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_ASSERT_NOT_NULL(test, str);
 	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
@@ -1069,7 +1088,8 @@ static void ap_matrix_test_encode_apcb_random(struct kunit *test)
 	static const enum ap_crycb_format fmts[] = {
 		AP_CRYCB_FORMAT0, AP_CRYCB_FORMAT1, AP_CRYCB_FORMAT2,
 	};
-	u64 seed = AP_MATRIX_TEST_SEED ^ 8, s = seed;
+	u64 seed = AP_MATRIX_TEST_SEED ^ 8;
+	struct rnd_state s;
 	bool *r = kunit_kcalloc(test, 3 * NBITS, sizeof(bool), GFP_KERNEL);
 	u8 crycb[AP_CRYCB_SIZE], fill;
 	DECLARE_BITMAP(apm, NBITS);
@@ -1078,6 +1098,7 @@ static void ap_matrix_test_encode_apcb_random(struct kunit *test)
 	DECLARE_BITMAP(back, NBITS);
 	int i, off;
 
+	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
 		enum ap_crycb_format fmt = fmts[rng_below(&s, 3)];
@@ -1133,12 +1154,14 @@ static void ap_matrix_test_decode_apcb_random(struct kunit *test)
 	static const enum ap_crycb_format fmts[] = {
 		AP_CRYCB_FORMAT0, AP_CRYCB_FORMAT1, AP_CRYCB_FORMAT2,
 	};
-	u64 seed = AP_MATRIX_TEST_SEED ^ 9, s = seed;
+	u64 seed = AP_MATRIX_TEST_SEED ^ 9;
+	struct rnd_state s;
 	bool *r = kunit_kcalloc(test, 3 * NBITS, sizeof(bool), GFP_KERNEL);
 	unsigned long *in[3], *out[3];
 	u8 crycb[AP_CRYCB_SIZE];
 	int i, k, id;
 
+	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	for (k = 0; k < 3; k++) {
 		in[k] = kunit_kcalloc(test, BITS_TO_LONGS(NBITS), sizeof(long),
@@ -1195,12 +1218,14 @@ static void ap_matrix_test_pick_apqn_table(struct kunit *test)
 
 static void ap_matrix_test_pick_apqn_random(struct kunit *test)
 {
-	u64 seed = AP_MATRIX_TEST_SEED ^ 10, s = seed;
+	u64 seed = AP_MATRIX_TEST_SEED ^ 10;
+	struct rnd_state s;
 	bool *r = kunit_kcalloc(test, 2 * NBITS, sizeof(bool), GFP_KERNEL);
 	DECLARE_BITMAP(apm, NBITS);
 	DECLARE_BITMAP(aqm, NBITS);
 	int i, apqn;
 
+	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
 		rng_mask(&s, apm, r);

@@ -33,6 +33,7 @@
 #include <time.h>
 
 #include "vfio_ap_diff_ops.h"
+#include "vfio_ap_rand.h"
 
 #define MAX_SEG		1000
 #define MAX_ENTRIES	32
@@ -155,20 +156,6 @@ struct mismatch {
 	char field[64];
 	char val[NR_DRV][512];
 };
-
-/* xorshift64*, as the stress test's schedule. */
-static __u64 rnd(__u64 *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned int below(__u64 *s, unsigned int n)
-{
-	return rnd(s) % n;
-}
 
 /* A random element of the array @v of @n. */
 static const char *pick(__u64 *s, const char * const *v, unsigned int n)

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "../kselftest_harness.h"
+#include "vfio_ap_rand.h"
 #include "vfio_ap_ref.h"
 #include "vfio_ap_resume.h"
 
@@ -75,19 +76,6 @@ struct actor_arg {
 	int thread, nthreads;
 	__u64 rng;
 };
-
-static __u64 rnd(__u64 *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned int below(__u64 *s, unsigned int n)
-{
-	return rnd(s) % n;
-}
 
 /* Record the first failure and stop the actors; returns -1. */
 static int fail(struct stress *st, const char *fmt, ...)
