@@ -75,8 +75,9 @@ static inline void var_kmsg(const char *what, const char *test)
 }
 
 /*
- * Note that a test began: its name is appended to the file VAR_BEGAN
- * names, if set (init.sh scans kmemleak only after something ran).
+ * Note that a test began: "NAME PID" is appended to the file VAR_BEGAN
+ * names, if set (init.sh scans kmemleak only after something ran, and its
+ * stall watcher names the test a stuck task belongs to).
  */
 static inline void var_note_began(const char *test)
 {
@@ -88,7 +89,7 @@ static inline void var_note_began(const char *test)
 	f = fopen(path, "a");
 	if (!f)
 		return;
-	fprintf(f, "%s\n", test);
+	fprintf(f, "%s %d\n", test, (int)getpid());
 	fclose(f);
 }
 

@@ -16,9 +16,15 @@
  *
  * Parameters come from the environment (the VM's init exports them from
  * the kernel command line): VAR_SEED, VAR_STRESS_SECONDS,
- * VAR_STRESS_THREADS. Each thread draws from its own generator seeded
- * from (seed, actor, thread), so a seed reproduces every thread's
- * schedule of operations.
+ * VAR_STRESS_THREADS, VAR_STALL_SECS. Each thread draws from its own
+ * generator seeded from (seed, actor, thread), so a seed reproduces every
+ * thread's schedule of operations.
+ *
+ * A run that overruns its end by VAR_STALL_SECS (an actor stuck in the
+ * kernel, which the harness's hour-long timeout would not see for an
+ * hour) ends by SIGALRM: the test fails, and a thread that cannot die is
+ * reported with its stack by the VM's stall watcher
+ * (tools/testing/vm/stall-watch.sh).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -54,7 +60,7 @@ static const char * const actor_name[NR_ACTORS] = {
 
 struct stress {
 	__u64 seed;
-	int seconds, threads;
+	int seconds, threads, stall_seconds;
 	int stop;		/* read and set with __atomic */
 	/* Actors hold it for reading per operation; the checker writes. */
 	pthread_rwlock_t quiesce;
@@ -540,6 +546,7 @@ FIXTURE_SETUP(stress)
 	st->seed = env_u64("VAR_SEED", 1);
 	st->seconds = env_u64("VAR_STRESS_SECONDS", 10);
 	st->threads = env_u64("VAR_STRESS_THREADS", 2);
+	st->stall_seconds = env_u64("VAR_STALL_SECS", 30);
 	memset(st->last, -1, sizeof(st->last));
 	{
 		pthread_rwlockattr_t attr;
@@ -614,6 +621,8 @@ TEST_F_TIMEOUT(stress, run, 3600)
 	int nr = 0, a, t, m, kind, id;
 	time_t end;
 
+	/* The default action of SIGALRM ends the test: see the top. */
+	alarm(st->seconds + st->stall_seconds);
 	args = calloc(NR_ACTORS * st->threads, sizeof(*args));
 	tids = calloc(NR_ACTORS * st->threads, sizeof(*tids));
 	ASSERT_NE(NULL, args);
@@ -671,6 +680,8 @@ TEST_F_TIMEOUT(stress, run, 3600)
 	EXPECT_STREQ("", st->failure) TH_LOG("seed %llu", (unsigned long long)st->seed);
 	free(args);
 	free(tids);
+	/* The teardown gets as long. */
+	alarm(st->stall_seconds);
 }
 
 int main(int argc, char **argv)

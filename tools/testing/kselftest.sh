@@ -140,12 +140,17 @@ max_boots=${VM_BOOTS:-12}
 # a scan with no resched point on a kernel without preemption is the
 # likeliest holder, so upstream mode gives RCU 120 s, as it gives the
 # hung-task detector 30 s.
+# A task that does not die stall_secs after SIGKILL is reported
+# (tools/testing/vm/stall-watch.sh); the stress test also stops itself
+# that long after its end. Upstream mode's legitimate scans take longer.
 hung_secs=10
 rcu_stall_secs=60
+stall_secs=15
 vm_timeout=$((420 + 3 * STRESS_SECONDS))
 if [ "$DRIVER" = upstream ]; then
 	hung_secs=30
 	rcu_stall_secs=120
+	stall_secs=90
 	vm_timeout=$((720 + 6 * STRESS_SECONDS))
 fi
 logs=()
@@ -164,7 +169,7 @@ while :; do
 		"$results/initramfs.cpio.gz" "$dir/console.log" \
 		"var.seed=$SEED" "var.stress_seconds=$STRESS_SECONDS" \
 		"var.stress_threads=$STRESS_THREADS" "var.defer=$defer" \
-		"var.hung_secs=$hung_secs" \
+		"var.hung_secs=$hung_secs" "var.stall_secs=$stall_secs" \
 		"rcupdate.rcu_cpu_stall_timeout=$rcu_stall_secs" \
 		${VM_ONLY:+"var.only=$VM_ONLY"} \
 		${ran:+"var.ran=$ran"}

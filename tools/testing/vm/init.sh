@@ -116,10 +116,20 @@ kmemleak_scan() {
 # does; a scan runs only when something did since the last one.
 export VAR_BEGAN=/tmp/began
 : >"$VAR_BEGAN"
+# A task that the kernel does not let die after SIGKILL (a test past its
+# timeout) is a stall the hung-task detector does not see: stall-watch
+# reports it with its stack and its test, VAR_STALL_SECS after the kill.
+[ -w /proc/sysrq-trigger ] && stall-watch "${VAR_STALL_SECS:-30}" "$VAR_BEGAN" &
+# The file only grows (the stall watcher looks tests up in it): a scan
+# notes how many lines it had.
+scanned_at=0
 kmemleak_scan_if_ran() {
-	if [ -s "$VAR_BEGAN" ]; then
+	local n
+
+	n=$(wc -l <"$VAR_BEGAN")
+	if [ "$n" != "$scanned_at" ]; then
 		kmemleak_scan
-		: >"$VAR_BEGAN"
+		scanned_at=$n
 	else
 		echo "VAR: kmemleak skipped (nothing ran since the last scan)"
 	fi

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make-image.sh MODULE_LIST KSELFTEST_DIR OUT: a gzip'd initramfs with
-# busybox-static:s390x, init.sh as /init, the modules and the installed
-# kselftests. MODULE_LIST has one line per module in load order: its
-# .ko path and its role (see init.sh); /init gets it as
-# /lib/modules/modules.list with names for paths.
+# busybox-static:s390x, init.sh as /init, stall-watch.sh as
+# /bin/stall-watch, the modules and the installed kselftests. MODULE_LIST
+# has one line per module in load order: its .ko path and its role (see
+# init.sh); /init gets it as /lib/modules/modules.list with names for
+# paths.
 
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
@@ -26,7 +27,8 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,lib/modules}
 cp "$busybox" "$root/bin/busybox"
 cp "$PROJ/tools/testing/vm/init.sh" "$root/init"
-chmod 755 "$root/init"
+cp "$PROJ/tools/testing/vm/stall-watch.sh" "$root/bin/stall-watch"
+chmod 755 "$root/init" "$root/bin/stall-watch"
 while read -r ko role; do
 	[ -f "$ko" ] || die "module $ko is missing"
 	cp "$ko" "$root/lib/modules/"
