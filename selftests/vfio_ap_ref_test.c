@@ -7,6 +7,7 @@
  * change.
  */
 #include <sys/stat.h>
+#include <time.h>
 
 #include "../kselftest_harness.h"
 #include "vfio_ap_ref.h"
@@ -655,6 +656,43 @@ TEST_F(var, aqic_while_host_config_changes)
 	ASSERT_EQ(0, host_cmd("scan"));
 	ASSERT_EQ(0, guest_apcb(GUEST, &a));
 	EXPECT_STREQ("", a.aqm);
+}
+
+/*
+ * The guest's vCPUs intercept PQAP(AQIC) while its mdev is detached and
+ * attached again and again: each detach takes the PQAP hook away while a
+ * vCPU may be in it, holding pqap_hook_rwsem for reading. That overlap is
+ * where the open-coded kvm_busy wait (0cc00c8d, removed by 86956e70)
+ * deadlocked; the stress reaches it only by chance. The cycles run for
+ * 10 s at most; the log says how many, and how many intercepts the vCPUs
+ * made meanwhile (the overlap achieved).
+ */
+TEST_F_TIMEOUT(var, detach_while_vcpus_intercept, 60)
+{
+	struct timespec t0, t;
+	long before, after;
+	char p[256];
+	int cycles = 0;
+
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	self->vfio_fd = attach(&self->link[0], UUID_A);
+	ASSERT_LE(0, self->vfio_fd);
+	guest_path(p, GUEST, "vcpus");
+	ASSERT_EQ(0, var_write(p, "2 5000"));
+	before = vcpu_intercepts(GUEST);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		close(self->vfio_fd);
+		self->vfio_fd = vfio_device_open(&self->link[0], UUID_A);
+		ASSERT_LE(0, self->vfio_fd);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (++cycles < 40 && t.tv_sec - t0.tv_sec < 10);
+	after = vcpu_intercepts(GUEST);
+	ASSERT_EQ(0, var_write(p, "0"));
+	TH_LOG("%d detach/attach cycles, %ld intercepts during them", cycles,
+	       after - before);
+	EXPECT_LT(0, after - before);
 }
 
 TEST_F(var, reset_failure_keeps_adapter_out)
