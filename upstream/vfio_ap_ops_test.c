@@ -8,7 +8,7 @@
  *
  * The suite prints its seed (module parameter "seed"). A difference that
  * selftests/divergences.txt lists ("test: kunit") is counted and printed
- * as "divergence NAME: N of M"; tools/testing/diff_results.py checks
+ * as "divergence NAME: N of M"; tools/testing/judge/diff.py checks
  * the names and counts against the list. Any other difference fails the
  * case with the input that shows it.
  *

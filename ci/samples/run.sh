@@ -77,7 +77,7 @@ np=$(awk -F'\t' '$1 != "head" && $4 == "pass"' "$out/bad/results.tsv" 2>/dev/nul
 check "$r" "bad: $np per-patch cells passed, 12 expected"
 
 if [ "${GATE_TREE:-1}" = 1 ] && [ "${GATE_GOOD:-1}" = 1 ]; then
-	only=$(python3 "$here/../../tools/testing/findings.py" --triggers \
+	only=$(PYTHONPATH="$here/../../tools/testing" python3 -m judge.findings --triggers \
 		"$here/../../tools/testing/findings/6.12.txt" "$here/upstream-good.fixed")
 	# No list would mean the whole suite, silently: say so instead.
 	[ -n "$only" ] && r=ok || r=bad

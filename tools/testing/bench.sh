@@ -80,7 +80,7 @@ for k in debug nodebug; do
 	printf '   boot to first test (%s) %6.1f s\n' "$k" \
 		"$(cat "$out/$k/boot-to-first-test.txt" 2>/dev/null || echo nan)"
 done
-python3 "$PROJ/tools/testing/bench_rates.py" \
+judge bench \
 	"$out/debug/console.log" "$out/nodebug/console.log"
 cat "$out/vm-times" | sed 's/^/   wall: /'
 echo "bench output in $out"

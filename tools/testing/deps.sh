@@ -12,7 +12,8 @@ PKGS=(linux-source-6.12 linux-source-6.1
       gcc-s390x-linux-gnu libc6-dev-s390x-cross
       qemu-system-misc busybox-static:s390x
       flex bison bc libelf-dev libssl-dev python3
-      make gcc libc6-dev xz-utils cpio gzip rsync lcov perl git patch sparse)
+      make gcc libc6-dev xz-utils cpio gzip rsync lcov perl git patch sparse
+      graphviz)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -85,7 +85,7 @@ VM_TIMEOUT=${VM_TIMEOUT:-$((300 + DIFF_OPS / 10))} \
 	var.mode=diff "var.seed=$SEED" "var.diff_ops=$DIFF_OPS" \
 	"var.diff_survey=$DIFF_SURVEY"
 rm -f "$results/initramfs.cpio.gz"
-python3 "$PROJ/tools/testing/diff_results.py" "$results" \
+judge diff "$results" \
 	--allowlist "$PROJ/tools/testing/allowlist.txt" \
 	--findings "$PROJ/tools/testing/findings/$series.txt" --desc "$desc" \
 	--series "$series" --divergences "$PROJ/selftests/divergences.txt" \

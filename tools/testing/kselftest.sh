@@ -112,13 +112,16 @@ replay=${REPLAY:+$(basename "$REPLAY") $(sha256sum <"$REPLAY" | cut -c1-12)}
 EOT
 
 # Boot, and boot again while known findings end a boot's useful results
-# early (tools/testing/resume.py): each later boot skips the tests that
-# have a settled result (var.ran=), and with var.defer=1 the tests defer
-# themselves to a later boot once lockdep is off. VM_BOOTS caps the boots
-# of a run; the last one allowed does not defer.
-judge=(python3 "$PROJ/tools/testing/vm_results.py" "$results"
+# early (tools/testing/judge/resume.py): each later boot skips the tests
+# that have a settled result (var.ran=), and with var.defer=1 the tests
+# defer themselves to a later boot once lockdep is off. VM_BOOTS caps the
+# boots of a run; the last one allowed does not defer. The model's lock
+# order is its kernel-doc; the real driver's is a file of ours.
+lock_order=$PROJ/driver/vfio_ap_locks.c
+[ "$DRIVER" = upstream ] && lock_order=$PROJ/tools/testing/lock-order/upstream.txt
+judge=(judge verdict "$results"
        --allowlist "$PROJ/tools/testing/allowlist.txt" --driver "$driver_desc"
-       --lock-order "$PROJ/tools/testing/lock-order/$DRIVER.txt"
+       --lock-order "$lock_order"
        --series "$(tree_version "$(base_tree)" | cut -d. -f1,2)" "${findings[@]}"
        --stale "${STALE:-fail}")
 max_boots=${VM_BOOTS:-12}

@@ -11,6 +11,13 @@ die() {
 	exit "${DIE_RC:-3}"
 }
 
+# judge MODULE [ARG...]: run tools/testing/judge/MODULE.py, the Python
+# package that reads the results and gives the verdicts.
+judge() {
+	PYTHONPATH="$PROJ/tools/testing${PYTHONPATH:+:$PYTHONPATH}" \
+		python3 -m "judge.$1" "${@:2}"
+}
+
 need() {
 	local t
 	for t in "$@"; do

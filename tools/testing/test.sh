@@ -46,8 +46,9 @@ step() {
 }
 
 step "checkpatch" "$PROJ/tools/testing/checkpatch.sh"
-step "console scanner" "$PROJ/tools/testing/scanner-tests/run.sh"
-step "verdict over boots" "$PROJ/tools/testing/verdict-tests/run.sh"
+# The judge package's unittests: the console scanner on recorded
+# consoles, the verdict over the boots of small runs.
+step "judge" judge tests
 step "runner input" "$PROJ/tools/testing/input-tests/run.sh"
 # The UML 6.12 KUnit run is the coverage build's: every suite, plus gcov.
 step "kunit um 6.12 + coverage" "$PROJ/tools/testing/coverage.sh"

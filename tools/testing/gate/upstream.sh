@@ -235,7 +235,7 @@ kselftest_at() {
 # The first detection of a kselftest run: "DETECTOR: TITLE (in TEST)",
 # or for a failing test its first assertion, from the summary.
 detection() {
-	python3 "$PROJ/tools/testing/gate/detection.py" "$@"
+	judge detection "$@"
 }
 
 infra=0
@@ -302,7 +302,7 @@ elif [ -n "$head_checks" ]; then
 	done
 fi
 
-python3 "$PROJ/tools/testing/gate/report.py" "$res" "$out" \
+judge gate "$res" "$out" \
 	"$(basename "$mbox") on $(basename "$tree") $series_ver" "$(($(date +%s) - t0))" \
 	--mail "$mbox"
 if [ "$infra" = 1 ]; then

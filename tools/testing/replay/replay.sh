@@ -129,7 +129,7 @@ for run in $(seq 1 "$RUNS"); do
 done
 echo "wall time: $(($(date +%s) - t0)) s" >"$out/wall.txt"
 
-python3 "$PROJ/tools/testing/replay/replay_table.py" "$dir" "$out" "$RUNS" $first $names
+judge replay "$dir" "$out" "$RUNS" $first $names
 rc=$?
 [ -s "$out/skipped.txt" ] &&
 	echo "replays that do not apply (skipped): $(cut -d' ' -f1 "$out/skipped.txt" | tr '\n' ' ')"

@@ -51,7 +51,7 @@ if [ -n "${VM_STOP_GRACE:-}" ]; then
 	[ -n "${VM_ALLOWLIST:-}" ] && watch+=(--allowlist "$VM_ALLOWLIST")
 	[ -n "${VM_FINDINGS:-}" ] && watch+=(--findings "$VM_FINDINGS")
 fi
-python3 "$(dirname "$0")/watch_console.py" "$log" "${watch[@]}" &
+judge watch "$log" "${watch[@]}" &
 watcher=$!
 wait "$qemu"
 rc=$?

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """ci/gate's report: the patch x check table, JUnit, and a reply.
 
-Usage: report.py RESULTS_TSV OUT_DIR SERIES WALL_SECONDS [--mail MBOX]
+Usage: python3 -m judge.gate RESULTS_TSV OUT_DIR SERIES WALL_SECONDS [--mail MBOX]
 
 RESULTS_TSV has one line per check: patch number (or "head"), subject,
 check, pass|fail|skip, reason, seconds, and optionally the reproducer
@@ -19,7 +18,8 @@ import hashlib
 import mailbox
 import os
 import sys
-from xml.sax.saxutils import quoteattr
+
+from . import junit
 
 REPORTER = 'vfio-ap-ref ci/gate <vfio-ap-ref@example.org>'
 
@@ -60,24 +60,14 @@ def table(rows, checks, series, wall, out):
     return md
 
 
-def junit(rows, path):
-    x = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites name="ci-gate">']
-    for (n, subj), cells in rows.items():
-        fails = sum(1 for c in cells.values() if c[0] == 'fail')
-        x.append('  <testsuite name=%s tests="%d" failures="%d">' %
-                 (quoteattr('%s %s' % (n, subj)), len(cells), fails))
-        for k, (status, why, secs, _) in cells.items():
-            x.append('    <testcase classname=%s name=%s time="%s">' %
-                     (quoteattr('patch %s' % n), quoteattr(k), secs))
-            if status == 'fail':
-                x.append('      <failure message=%s/>' % quoteattr(why or 'failed'))
-            elif status == 'skip':
-                x.append('      <skipped message=%s/>' % quoteattr(why))
-            x.append('    </testcase>')
-        x.append('  </testsuite>')
-    x.append('</testsuites>')
-    with open(path, 'w', encoding='utf-8') as f:
-        f.write('\n'.join(x) + '\n')
+def junit_suites(rows):
+    """The JUnit suites (junit.xml()): one per patch, a case per check."""
+    return [('%s %s' % (n, subj),
+             [junit.Case(k, failure=(why or 'failed') if status == 'fail' else None,
+                         skipped=why if status == 'skip' else None, time=secs,
+                         classname='patch %s' % n)
+              for k, (status, why, secs, _) in cells.items()])
+            for (n, subj), cells in rows.items()]
 
 
 def patches(mbox):
@@ -141,7 +131,7 @@ def main():
     md = table(rows, checks, args.series, args.wall, args.out)
     with open(os.path.join(args.out, 'report.md'), 'w', encoding='utf-8') as f:
         f.write('\n'.join(md) + '\n')
-    junit(rows, os.path.join(args.out, 'junit.xml'))
+    junit.write(os.path.join(args.out, 'junit.xml'), junit_suites(rows), 'ci-gate')
     print('\n'.join(md))
     if args.mail:
         text = reply(rows, args.mail, args.series)

@@ -1,17 +1,16 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """What one boot of the test VM says: its TAP, markers and lockdep state.
 
 Parses a console log written by tools/testing/vm/init.sh into the tests
 that ran (with the console lines of their "RUN" and result lines), the
 "VAR:" and "VAR-HOST:" markers, the /proc/lockdep dump and the line where
-lockdep stopped recording. It judges nothing: vm_results.py does, and
+lockdep stopped recording. It judges nothing: verdict.py does, and
 resume.py merges the boots of one run.
 """
 
 import re
 
-import scan_console
+from . import scan_console
 
 NAME = re.compile(r'^# selftests: (\S+): (\S+)$')
 RUN = re.compile(r'^# #\s+RUN\s+(\S+) \.\.\.$')
@@ -20,6 +19,9 @@ OUTER = re.compile(r'^(not )?ok (\d+) selftests: (\S+): (\S+)(.*)$')
 INNER = re.compile(r'^# (not )?ok (\d+)(?: (?!#)(\S+))?(.*)$')
 PLAN = re.compile(r'^# 1\.\.(\d+)')
 ASSERT = re.compile(r'^# # \S+\.c:\d+:[^:]+:(.+)$')
+# The harness's "NAME: Test terminated by timeout" (its name without the
+# fixture's): the test overran its TEST_F_TIMEOUT.
+TIMEOUT = re.compile(r'^# # \S+: Test terminated by timeout$')
 # Written by each test to /dev/kmsg (selftests/vfio_ap_resume.h): in the
 # console's order, unlike the TAP lines, which arrive when a test ends.
 BEGIN = re.compile(r'vfio_ap_ref selftest: (begin|deferred) (\S+)$')
@@ -79,6 +81,10 @@ def parse_tap(lines, offset=0):
         m = ASSERT.match(line)
         if m and first_assert is None and 'Expected' in m.group(1):
             first_assert = m.group(1).strip()
+            continue
+        m = TIMEOUT.match(line)
+        if m and first_assert is None:
+            first_assert = 'terminated by the kselftest harness\'s timeout'
             continue
         m = NAME.match(line)
         if m:
@@ -236,7 +242,7 @@ class Boot:
 
     def test_at(self, line):
         """The test running at console line @line (the last to begin
-        before it), or None."""
+        before it; a skipped test ran nothing), or None."""
         began = [(t.run, t.name) for t in self.results()
-                 if t.run is not None and t.run <= line]
+                 if t.run is not None and t.run <= line and t.status != 'skip']
         return max(began)[1] if began else None

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Follow a VM console log while QEMU writes it.
 
@@ -7,10 +6,10 @@ one per line, into --times), writes the time from QEMU's start to
 "VAR: tests begin" into --first-test, and with --stop-grace S stops the VM
 S seconds after the first detection: a kernel report the allowlist does
 not suppress, or a failing test, unless a known finding (--findings)
-covers it; vm_results.first_detection() decides. The stop is the same
+covers it; verdict.first_detection() decides. The stop is the same
 for every build; nothing here knows what is being tested.
 
-Usage: watch_console.py LOG --pid PID --times F --first-test F
+Usage: python3 -m judge.watch LOG --pid PID --times F --first-test F
        [--stop-grace S --stopped F --allowlist F --findings F]
 Exits when PID is gone.
 """
@@ -21,11 +20,10 @@ import signal
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-import boot_log  # noqa: E402
-import findings  # noqa: E402
-import scan_console  # noqa: E402
-import vm_results  # noqa: E402
+from . import boot_log
+from . import findings
+from . import scan_console
+from . import verdict
 
 
 def alive(pid):
@@ -75,14 +73,14 @@ def main():
                     with open(args.first_test, 'w', encoding='utf-8') as ft:
                         ft.write('%.2f\n' % now)
                 if args.stop_grace and trigger is None and \
-                   (vm_results.TAP_FAIL.match(line) or
+                   (verdict.TAP_FAIL.match(line) or
                     scan_console.title_of(lines, len(lines) - 1)):
                     trigger = now
             times.flush()
             if trigger is not None and now - trigger >= args.stop_grace:
                 boot = boot_log.Boot(args.log, 1, (), allow)
-                failures = vm_results.judge([boot], entries, [], [])[1]
-                if vm_results.first_detection(boot, failures):
+                failures = verdict.judge([boot], entries, [], [])[1]
+                if verdict.first_detection(boot, failures):
                     with open(args.stopped, 'w', encoding='utf-8') as s:
                         s.write('%.0f\n' % args.stop_grace)
                     try:

@@ -1,11 +1,10 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """The first detection of a kselftest run, for ci/gate.
 
-Usage: detection.py [--test | --brief] RESULTS_DIR
+Usage: python3 -m judge.detection [--test | --brief] RESULTS_DIR
 
 RESULTS_DIR is a make kselftest results directory (its detection.json,
-written by vm_results.py, and summary.txt). Prints "DETECTOR: TITLE (in
+written by verdict.py, and summary.txt). Prints "DETECTOR: TITLE (in
 TEST)", or for a failing test the summary's line with its first
 assertion; with --test only the test the detection was made in, with
 --brief "boot N: DETECTOR: TITLE", "none" or "unreadable: ..." (the

@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """make bench's stress table: ops/s per actor, debug against no-debug.
 
-Usage: bench_rates.py DEBUG_CONSOLE NODEBUG_CONSOLE
+Usage: python3 -m judge.bench DEBUG_CONSOLE NODEBUG_CONSOLE
 
 Reads the "actor NAME N ops N ok R ops/s" lines of the stress variant
 "everything" from the two VM consoles and prints each actor's rates,
@@ -36,7 +35,7 @@ def main():
     try:
         d, n = rates(sys.argv[1]), rates(sys.argv[2])
     except OSError as e:
-        sys.exit('bench_rates.py: %s' % e)
+        sys.exit('judge.bench: %s' % e)
     print('   ops/s per actor (variant "everything")   debug   no-debug   ratio')
     for a in sorted(set(d) | set(n)):
         dv, nv = d.get(a, 0.0), n.get(a, 0.0)

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Known findings in a kernel tree's real vfio_ap, and how they judge a run.
 
@@ -33,7 +32,7 @@ run, so the file cannot rot.
 import re
 import sys
 
-import datafile
+from . import datafile
 
 FIELDS = 5
 
@@ -131,17 +130,17 @@ def triggers(entries, titles):
 
 
 def main(argv):
-    """findings.py --triggers FINDINGS TITLES: print the comma list of the
+    """--triggers FINDINGS TITLES: print the comma list of the
     tests that trigger the findings whose titles the file TITLES lists,
     one per line ('#' comments and blank lines aside)."""
     if len(argv) != 4 or argv[1] != '--triggers':
-        print('usage: findings.py --triggers FINDINGS TITLES', file=sys.stderr)
+        print('usage: python3 -m judge.findings --triggers FINDINGS TITLES', file=sys.stderr)
         return 2
     try:
         titles = [line for _, line in datafile.lines(argv[3])]
         print(','.join(triggers(load(argv[2]), titles)))
     except (OSError, ValueError) as e:
-        print('findings.py: %s' % e, file=sys.stderr)
+        print('judge.findings: %s' % e, file=sys.stderr)
         return 1
     return 0
 

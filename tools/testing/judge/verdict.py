@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Turn the console logs of a run's boots into results and a verdict.
 
@@ -14,18 +13,21 @@ host stopped after its first detection (VM_STOP_GRACE, the "VAR-HOST:
 stopped" line) is judged on what it found; the tests it cut short are
 neither passed nor failed.
 
-Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt and
+Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt,
+lockgraph.dot and .svg (lockgraph.py; when lockdep's graph was dumped) and
 detection.json: the run's first detection that is not a known finding,
 the detector that made it and, when the console was timestamped
 (console.times), the seconds of tests before it. Exit codes:
   0 all passed, clean console     1 a test failed
   2 a kernel report appeared      3 infrastructure failed
   4 hang or timeout
-Usage: vm_results.py RESULTS_DIR CONSOLE_LOG... --lock-order F
+Usage: python3 -m judge.verdict RESULTS_DIR CONSOLE_LOG... --lock-order F
        [--series X.Y] [--allowlist F] [--findings F] [--wall S]
        [--driver DESCRIPTION] [--stale fail|report] [--next-boot F]
-The lock-order file (tools/testing/lock-order/) gives the hierarchy that
-the lockdep edges are checked against and the documented edges counted.
+The lock order (the model's: driver/vfio_ap_locks.c's kernel-doc; the
+real driver's: tools/testing/lock-order/upstream.txt) gives the hierarchy
+that the lockdep edges are checked against and the documented edges
+counted.
 With --stale=report (ci/gate), a stale finding is listed as fixed and
 does not fail the run. With --next-boot, nothing is written but F:
 "defer=0|1" and "ran=TESTS" lines for the next boot's var.defer= and
@@ -37,14 +39,14 @@ import json
 import os
 import re
 import sys
-from xml.sax.saxutils import quoteattr
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import boot_log  # noqa: E402
-import datafile  # noqa: E402
-import findings  # noqa: E402
-import resume  # noqa: E402
-import scan_console  # noqa: E402
+from . import boot_log
+from . import datafile
+from . import findings
+from . import junit
+from . import lockgraph
+from . import resume
+from . import scan_console
 
 TAP_FAIL = re.compile(r'^(?:# )*not ok \d+ (?:selftests: \S+ )?(\S+)')
 STRESS_RUN = re.compile(r'^# #\s+RUN\s+stress\.')
@@ -71,6 +73,35 @@ def first_detection(boot, failures=()):
     return min(cands) if cands else None
 
 
+STALL_TEST = re.compile(r'^\s+test (\S+) \(process \d*\)')
+
+
+def report_test(boot, line):
+    """The test of the report at console line @line of @boot: the one a
+    stall watcher's report names (the stuck task's own; the harness may
+    have moved on to others since it killed it), else the test running
+    then."""
+    for l in boot.lines[line:line + 2]:
+        m = STALL_TEST.match(l)
+        if m and m.group(1) != 'unknown':
+            return m.group(1)
+    return boot.test_at(line)
+
+
+def stall_stack(boot, line, limit=24):
+    """The call trace of the stall report at console line @line of @boot
+    (a hung task, a task that cannot die, an RCU stall): the frame lines
+    from its first "Call Trace:" on, at most @limit."""
+    lines = boot.lines[line - 1:line + 80]
+    start = next((i for i, l in enumerate(lines) if 'Call Trace:' in l), None)
+    out = []
+    for l in lines[start + 1:] if start is not None else []:
+        if not scan_console.FRAME.search(l) or len(out) == limit:
+            break
+        out.append(l.strip())
+    return out
+
+
 def console_times(boot):
     """The host times of @boot's console lines (console.times next to its
     log), or None."""
@@ -95,7 +126,7 @@ def detection_json(boots, failures):
         return None
     line, detector, title = first
     det = {'detector': detector, 'title': title, 'boot': b.number, 'line': line,
-           'test': b.test_at(line), 'seconds': None, 'stress_seconds': None}
+           'test': report_test(b, line), 'seconds': None, 'stress_seconds': None}
     try:
         before = 0.0
         for e in boots[:boots.index(b)]:
@@ -115,11 +146,15 @@ def detection_json(boots, failures):
 
 def load_lock_order(path, series=None):
     """The hierarchy ("class" lines, highest first) and the documented
-    edges ("edge A -> B") of a lock-order file. A line that ends in
-    "@SERIES" (e.g. "@6.1") holds only for that kernel series: it is
-    dropped for another, and when @series is None."""
+    edges ("edge A -> B") of a lock-order file, or of the "DOC: vfio_ap_ref
+    lock hierarchy" kernel-doc of a C file (the model's is in
+    driver/vfio_ap_locks.c). A line that ends in "@SERIES" (e.g. "@6.1")
+    holds only for that kernel series: it is dropped for another, and when
+    @series is None."""
     hierarchy, documented = [], []
-    for n, line in datafile.lines(path):
+    entries = datafile.doc_table(path, 'vfio_ap_ref lock hierarchy') \
+        if path.endswith('.c') else datafile.lines(path)
+    for n, line in entries:
         m = re.fullmatch(r'(.*?)\s+@(\d+\.\d+)', line)
         if m:
             if m.group(2) != series:
@@ -150,8 +185,9 @@ def lockdep_report(edges, hierarchy, documented):
     return seen, bad
 
 
-def junit(merged, failures, reports, path):
-    """JUnit XML: one testcase per merged test, and the kernel reports."""
+def junit_suites(merged, failures, reports):
+    """The JUnit suites (junit.xml()): one case per merged test, and the
+    kernel reports."""
     suites = {}
     for m in merged.values():
         suites.setdefault(m.test.suite, []).append(m)
@@ -159,44 +195,26 @@ def junit(merged, failures, reports, path):
     for f in failures:
         if merged.get(f['test']) and merged[f['test']].test is not f['result']:
             extra.setdefault(f['test'], []).append(f)
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>']
+    out = []
     for name, tests in suites.items():
-        out.append('  <testsuite name=%s tests="%d" failures="%d" skipped="%d">' % (
-            quoteattr(name), len(tests),
-            sum(1 for m in tests if m.test.status == 'fail' or extra.get(m.test.name)),
-            sum(1 for m in tests if m.test.status == 'skip')))
+        cases = []
         for m in tests:
             t = m.test
-            out.append('    <testcase classname=%s name=%s>' %
-                       (quoteattr(name), quoteattr(t.name)))
             msgs = ['%s (boot %d)' % (t.detail or 'failed', m.boot)] \
                 if t.status == 'fail' else []
             msgs += ['%s (boot %d)' % (f['result'].detail, f['boot'])
                      for f in extra.get(t.name, [])]
-            if msgs:
-                out.append('      <failure message=%s/>' % quoteattr('; '.join(msgs)))
-            elif t.status == 'skip':
-                out.append('      <skipped message=%s/>' % quoteattr(t.detail))
-            out.append('    </testcase>')
-        out.append('  </testsuite>')
-    out.append('  <testsuite name="kernel-console" tests="%d" failures="%d">' %
-               (max(1, len(reports)),
-                sum(1 for r in reports if not r['allowed'] and not r['known'])))
-    if not reports:
-        out.append('    <testcase classname="kernel-console" name="no reports"/>')
-    for r in reports:
-        out.append('    <testcase classname="kernel-console" name=%s>' % quoteattr(r['title']))
-        if r['known']:
-            out.append('      <skipped message=%s/>' %
-                       quoteattr('known finding, %s' % r['known'].where))
-        elif not r['allowed']:
-            out.append('      <failure message=%s/>' % quoteattr(
-                'x%d, boot %d console line %d' % (r['count'], r['boot'], r['line'])))
-        out.append('    </testcase>')
-    out.append('  </testsuite>')
-    out.append('</testsuites>')
-    with open(path, 'w', encoding='utf-8') as f:
-        f.write('\n'.join(out) + '\n')
+            cases.append(junit.Case(t.name, failure='; '.join(msgs) if msgs else None,
+                                    skipped=t.detail if t.status == 'skip' else None))
+        out.append((name, cases))
+    console = [junit.Case(
+        r['title'],
+        failure=None if r['known'] or r['allowed'] else
+        'x%d, boot %d console line %d' % (r['count'], r['boot'], r['line']),
+        skipped='known finding, %s' % r['known'].where if r['known'] else None)
+        for r in reports]
+    out.append(('kernel-console', console or [junit.Case('no reports')]))
+    return out
 
 
 def judge(boots, entries, hierarchy, documented):
@@ -293,7 +311,7 @@ def main():
         for n, log in enumerate(args.logs, 1):
             boots.append(boot_log.Boot(log, n, resume.ran(boots), allow))
     except (OSError, ValueError) as e:
-        print('vm_results: %s' % e, file=sys.stderr)
+        print('judge.verdict: %s' % e, file=sys.stderr)
         return 3
     reports, failures = judge(boots, entries, hierarchy, documented)
     last = boots[-1]
@@ -307,8 +325,9 @@ def main():
 
     merged = resume.merge(boots)
     unload = resume.unload_results(boots)
-    tests_run = {m for b in boots for m in
-                 (t.name for t in b.results() if t.status != 'skip')}
+    # A test the VM stopped in did not run to its end: a finding it
+    # triggers may not have fired yet, so it proves no entry stale.
+    tests_run = {t.name for b in boots for t in b.tests if t.status != 'skip'}
     stale = findings.stale(entries, reports + failures, tests_run)
     real = [r for r in reports if not r['allowed'] and not r['known']]
     known = [r for r in reports if r['known']]
@@ -325,7 +344,8 @@ def main():
             if len(boots) > 1:
                 f.write('# boot %d\n' % b.number)
             f.write('\n'.join(b.tap) + '\n')
-    junit(merged, failures, reports, os.path.join(args.results, 'junit.xml'))
+    junit.write(os.path.join(args.results, 'junit.xml'),
+                junit_suites(merged, failures, reports))
     with open(os.path.join(args.results, 'reports.txt'), 'w', encoding='utf-8') as f:
         for r in reports:
             f.write('%s: %s (x%d, boot %d line %d)\n' % (
@@ -342,7 +362,9 @@ def main():
     if not merged and last.has('VAR: tests end'):
         infra.append('no TAP results')
     watchdog = any(m.startswith('VAR-HOST: watchdog') for b in boots for m in b.markers)
-    hung = [r for r in real if r['title'].startswith('task hung')]
+    hung = [r for r in real if scan_console.detector_of(r['title']) == 'hang']
+    stall = next((r for r in real if scan_console.detector_of(r['title'])
+                  in ('hang', 'RCU stall')), None)
 
     det = detection_json(boots, failures)
     with open(os.path.join(args.results, 'detection.json'), 'w', encoding='utf-8') as f:
@@ -421,6 +443,13 @@ def main():
                                 ', '.join(str(n) for n in boots))
     rows.append('kernel reports: %d%s' % (len(folded(real)), ''.join(
         '\n  %s (x%d%s)' % (r['title'], c, where(bs)) for r, c, bs in folded(real))))
+    if stall:
+        b = boots[stall['boot'] - 1]
+        rows.append('stall: %s, in %s (boot %d, console line %d):' % (
+            stall['title'], report_test(b, stall['line']) or 'no test', b.number,
+            stall['line']))
+        rows += ['    ' + f for f in stall_stack(b, stall['line'])] or \
+            ['    (no call trace)']
     if new_failures:
         rows.append('failures: %d%s' % (len(folded(new_failures)), ''.join(
             '\n  %s%s' % (f['title'], where(bs)) for f, _, bs in folded(new_failures))))
@@ -443,6 +472,11 @@ def main():
             '\n  %s (x%d%s): allowlisted' % (r['title'], c, where(bs))
             for r, c, bs in folded(allowed))))
     if dumped:
+        graph = os.path.join(args.results, 'lockgraph.dot')
+        svg = lockgraph.write(graph, hierarchy, documented, edges,
+                              args.driver or 'lock graph')
+        rows.append('lock graph: %s (%s)' % (
+            svg or graph + ', no SVG: graphviz is not installed', lockgraph.LEGEND))
         rows.append('lock-order coverage: %d/%d documented edges (%.0f%%)%s' % (
             len(seen), len(documented), 100.0 * len(seen) / len(documented),
             ', from the graphs of %d boots' % sum(1 for b in boots if b.ld)
@@ -459,8 +493,9 @@ def main():
             rows.append('  %d results come from after lockdep stopped recording: '
                         'their lock edges are not in the graph' % len(blind))
     if det:
-        rows.append('first detection: %s: %s%s%s' % (
+        rows.append('first detection: %s: %s%s%s%s' % (
             det['detector'], det['title'],
+            ' in %s' % det['test'] if det['test'] else '',
             '' if det['seconds'] is None else ', %.1f s into the tests' % det['seconds'],
             '' if det['stress_seconds'] is None else
             ' (%.1f s into the stress)' % det['stress_seconds']))

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """The verdict of a differential run (tools/testing/diff.sh).
 
@@ -27,9 +26,8 @@ import re
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import findings  # noqa: E402
-import scan_console  # noqa: E402
+from . import findings
+from . import scan_console
 
 
 def load_divergences(path, series, test):
@@ -238,7 +236,7 @@ def main():
         allow = scan_console.load_allowlist(args.allowlist)
         entries = findings.load(args.findings) if args.findings else []
     except (OSError, ValueError, re.error) as e:
-        print('diff_results: %s' % e, file=sys.stderr)
+        print('judge.diff: %s' % e, file=sys.stderr)
         return 3
     v = judge(text, allow, entries, args.stale == 'report')
     v['series'] = args.series
@@ -248,7 +246,7 @@ def main():
                                       'kunit')
             ktap = kunit_parse(text, args.results, args.kunit_py)
         except OSError as e:
-            print('diff_results: %s' % e, file=sys.stderr)
+            print('judge.diff: %s' % e, file=sys.stderr)
             return 3
         k = judge_kunit(ktap, args.results, listed)
         if args.stale == 'report':

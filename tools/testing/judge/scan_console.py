@@ -1,11 +1,11 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Find kernel reports in a console log and give each a stable title.
 
 Recognised: every lockdep report (circular dependency, recursive locking,
 inconsistent lock state, held lock freed, bad unlock balance, suspicious
 RCU usage, and the other "WARNING: ..." reports lockdep prints), KASAN,
-kmemleak, hung tasks, WARNING, BUG/Oops, soft lockups, RCU stalls,
+kmemleak, the allocation ledger's leaks at unload (driver/sim_ledger.c),
+hung tasks, tasks that cannot die (stall-watch.sh), WARNING, BUG/Oops, soft lockups, RCU stalls,
 sysfs duplicate names (a dump_stack() without "WARNING") and panics.
 Titles follow syzkaller's style ("possible deadlock in <func>"),
 and reports with the same title are folded into one with a count.
@@ -14,7 +14,7 @@ An allowlist file may suppress titles; every entry needs a reason:
     <python regex matching the title>  # <reason>
 Blank lines and lines starting with '#' are comments.
 
-Usage: scan_console.py [--allowlist FILE] [--json] CONSOLE_LOG
+Usage: python3 -m judge.scan_console [--allowlist FILE] [--json] CONSOLE_LOG
 Prints one "REPORT: <title> (xN, line L)" per report and exits 0 when
 there are none, 2 when there are, 3 on a bad allowlist or unreadable log.
 """
@@ -24,7 +24,7 @@ import json
 import re
 import sys
 
-import datafile
+from . import datafile
 
 # Frames that say nothing about where a report comes from.
 BORING = re.compile(
@@ -33,7 +33,7 @@ BORING = re.compile(
     r'down_\w+|__down_\w+|rwsem_down_\w+|__rwsem_\w+|rt_mutex\w*|'
     r'_raw_spin\w*|spin_lock\w*|wait_for_completion\w*|'
     r'__wait_for_common|wait_event\w*|prepare_to_wait\w*|'
-    r'lock_acquire|lock_release|__lock_acquire|'
+    r'lock_acquire|lock_release|__lock_acquire|rcu_lock_acquire|'
     r'kmalloc\w*|__kmalloc\w*|kmem_cache_alloc\w*|__kmem_cache_alloc\w*|'
     r'kzalloc\w*|kcalloc\w*|kmalloc_trace\w*|slab_post_alloc_hook|'
     r'kmemleak_alloc\w*|__alloc_pages\w*|alloc_pages\w*|krealloc\w*|'
@@ -42,6 +42,8 @@ BORING = re.compile(
     r'kasan_\w+|__kasan_\w+|print_report|print_address_description\w*|'
     r'__asan_\w+|check_memory_region\w*|memcpy|memset|memmove|'
     r'lockdep_rcu_suspicious|__might_resched|__might_sleep|__might_fault|'
+    r'rcu_preempt_sleep_check|__cond_resched|_cond_resched|cond_resched\w*|'
+    r'preempt_schedule\w*|'
     r'ret_from_fork\w*|kthread|__ret_from_fork|system_call|__do_syscall|'
     r'do_syscall\w*|__s390x_sys_\w+|__se_sys_\w+|__do_sys_\w+)$')
 
@@ -130,11 +132,35 @@ def title_of(lines, i):
     if m:
         fn = first_frame(lines, i + 1, 60)
         return 'task hung in %s' % fn if fn else 'task hung'
+    # driver/sim_ledger.c: what the driver left allocated when unloaded.
+    m = re.search(r'vfio_ap_ref ledger: leak at unload: .* from ([A-Za-z_]\w*) \(at ', line)
+    if m:
+        return 'leak at unload in %s' % m.group(1)
+    # tools/testing/vm/stall-watch.sh: its stack ends at its dump marker.
+    if re.search(r"INFO: task \S+?:\d+ can't die for more than \d+ seconds", line):
+        if 'no resched point' in ''.join(lines[i + 1:i + 4]):
+            return "task can't die (spinning)"
+        end = next((j for j in range(i + 1, min(i + 80, len(lines)))
+                    if lines[j].startswith('VAR: stall dump')), i + 1)
+        fn = first_frame(lines, i + 1, end - i - 1)
+        return "task can't die in %s" % fn if fn else "task can't die"
     if re.search(r'watchdog: BUG: soft lockup', line):
         fn = first_frame(lines, i + 1)
         return 'BUG: soft lockup in %s' % fn if fn else 'BUG: soft lockup'
-    if re.search(r'rcu: INFO: \w+ (self-)?detected stall', line) or \
-       re.search(r'INFO: rcu_\w+ (self-)?detected stall', line):
+    # A self-detected stall's stack is the stalled CPU's own (its PSW
+    # names the function it spins in); another CPU's report has no
+    # reliable stack on s390, which has no NMI backtrace.
+    if re.search(r'rcu: INFO: \w+ self-detected stall', line) or \
+       re.search(r'INFO: rcu_\w+ self-detected stall', line):
+        fn = first_frame(lines, i + 1, 40)
+        return 'INFO: rcu detected stall in %s' % fn if fn else 'INFO: rcu detected stall'
+    if re.search(r'rcu: INFO: \w+ detected stall', line) or \
+       re.search(r'INFO: rcu_\w+ detected stall', line):
+        # Every CPU passed a quiescent state; only the grace-period
+        # kthread did not get to run: no CPU was stuck.
+        after = '\n'.join(lines[i + 1:i + 6])
+        if 'All QSes seen' in after and 'kthread starved' in after:
+            return 'INFO: rcu grace-period kthread starved'
         return 'INFO: rcu detected stall'
     m = re.search(r"sysfs: cannot create duplicate filename '(\S+?)/[^/']+'", line)
     if m:
@@ -162,25 +188,25 @@ LOCKDEP_TITLES = ('possible deadlock', 'inconsistent lock state', 'held lock fre
                   'lock held at task exit', 'suspicious RCU usage')
 
 
+# Title prefixes and the detector that makes reports with them, first
+# match wins; any other title is a BUG or an Oops.
+DETECTORS = (
+    (('task hung', "task can't die"), 'hang'),
+    (LOCKDEP_TITLES, 'lockdep'),
+    (('KASAN',), 'KASAN'),
+    (('memory leak',), 'kmemleak'),
+    (('leak at unload',), 'ledger'),
+    (('BUG: sleeping function called from invalid context',), 'might_sleep'),
+    (('INFO: rcu',), 'RCU stall'),
+    (('BUG: soft lockup',), 'soft lockup'),
+    (('WARNING', 'sysfs'), 'WARNING'),
+)
+
+
 def detector_of(title):
     """The detector that produced a report with this title."""
-    if title.startswith('task hung'):
-        return 'hang'
-    if title.startswith(LOCKDEP_TITLES):
-        return 'lockdep'
-    if title.startswith('KASAN'):
-        return 'KASAN'
-    if title.startswith('memory leak'):
-        return 'kmemleak'
-    if title.startswith('BUG: sleeping function called from invalid context'):
-        return 'might_sleep'
-    if title.startswith('INFO: rcu'):
-        return 'RCU stall'
-    if title.startswith('BUG: soft lockup'):
-        return 'soft lockup'
-    if title.startswith(('WARNING', 'sysfs')):
-        return 'WARNING'
-    return 'BUG/Oops'
+    return next((d for prefixes, d in DETECTORS if title.startswith(prefixes)),
+                'BUG/Oops')
 
 
 def scan(text):
