@@ -74,6 +74,27 @@ def lockdep_func(lines, start):
     return first_frame(lines, start)
 
 
+def stalled_cpu_frame(lines, i):
+    """The function a CPU that reported its own RCU stall at line @i
+    spins in.
+
+    The report names the CPU ("\t1-....: (N ticks this GP)") and later
+    dumps its registers and stack after "CPU: 1 PID: ...". Between the
+    two, a starved grace-period kthread gets its own stack dump, and
+    the CPU it last ran on another: neither is the stalled CPU's."""
+    cpu = None
+    for line in lines[i + 1:i + 4]:
+        m = re.match(r'(?:rcu: )?\s*(\d+)-\S*: \(', line)
+        if m:
+            cpu = m.group(1)
+            break
+    if cpu is not None:
+        for j in range(i + 1, min(i + 200, len(lines))):
+            if re.match(r'CPU: %s PID: \d+ ' % cpu, lines[j]):
+                return first_frame(lines, j + 1, 40)
+    return first_frame(lines, i + 1, 40)
+
+
 def title_of(lines, i):
     """The report title starting at line @i, or None."""
     line = lines[i]
@@ -152,7 +173,7 @@ def title_of(lines, i):
     # reliable stack on s390, which has no NMI backtrace.
     if re.search(r'rcu: INFO: \w+ self-detected stall', line) or \
        re.search(r'INFO: rcu_\w+ self-detected stall', line):
-        fn = first_frame(lines, i + 1, 40)
+        fn = stalled_cpu_frame(lines, i)
         return 'INFO: rcu detected stall in %s' % fn if fn else 'INFO: rcu detected stall'
     if re.search(r'rcu: INFO: \w+ detected stall', line) or \
        re.search(r'INFO: rcu_\w+ detected stall', line):
