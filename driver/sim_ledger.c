@@ -3,12 +3,16 @@
  * The allocation ledger of the driver under test (sim_ledger.h): one
  * record per live allocation, each with its size and the function that
  * made it, formatted when it was made (the driver's symbols are gone
- * when the ledger is checked).
+ * when the ledger is checked). The ledger is checked each time the
+ * driver's module is unloaded, right after its exit function ran: at the
+ * end of a run and whenever a test reloads the driver.
  */
 #include <linux/export.h>
 #include <linux/kallsyms.h>
 #include <linux/kmemleak.h>
 #include <linux/list.h>
+#include <linux/module.h>
+#include <linux/notifier.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -95,17 +99,16 @@ void sim_ledger_del(const void *p)
 }
 EXPORT_SYMBOL_GPL(sim_ledger_del);
 
-/**
- * sim_ledger_check() - report what the driver left allocated
- * @who: the module being unloaded, for the report
- *
- * Called when the simulation's module is unloaded, after the driver's:
- * every object still recorded is reported, in the form
+#ifdef CONFIG_MODULES
+/*
+ * Report what the driver, unloaded, left allocated: every record, in the
+ * form
  *   "vfio_ap_ref ledger: leak at unload: object 0x... (size N) from FUNC
- *   (at SYMBOL+0x...), ..."
- * and then forgotten.
+ *   (at SYMBOL+0x...), still allocated when MODULE was unloaded"
+ * and then forgotten, so that a reloaded driver starts with an empty
+ * ledger.
  */
-void sim_ledger_check(const char *who)
+static void sim_ledger_check(const char *who)
 {
 	struct sim_ledger_entry *e, *tmp;
 	LIST_HEAD(left);
@@ -120,4 +123,49 @@ void sim_ledger_check(const char *who)
 		kfree(e);
 	}
 }
-EXPORT_SYMBOL_GPL(sim_ledger_check);
+
+static const char *sim_ledger_driver;
+
+/*
+ * The module loader calls MODULE_STATE_GOING after the module's exit
+ * function (or after its init function failed), before it frees the
+ * module: whatever the driver still has recorded then, nothing will
+ * free.
+ */
+static int sim_ledger_module_event(struct notifier_block *nb,
+				   unsigned long state, void *data)
+{
+	struct module *mod = data;
+
+	if (state == MODULE_STATE_GOING && sim_ledger_driver &&
+	    !strcmp(mod->name, sim_ledger_driver))
+		sim_ledger_check(mod->name);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block sim_ledger_nb = {
+	.notifier_call = sim_ledger_module_event,
+};
+
+/**
+ * sim_ledger_watch() - check the ledger whenever the driver is unloaded
+ * @driver: the name of the driver's module (it needs the caller's module,
+ *	so it is loaded after and unloaded before it)
+ *
+ * Return: 0, or the error of register_module_notifier().
+ */
+int sim_ledger_watch(const char *driver)
+{
+	sim_ledger_driver = driver;
+	return register_module_notifier(&sim_ledger_nb);
+}
+
+/**
+ * sim_ledger_unwatch() - stop checking; the simulation is being unloaded
+ */
+void sim_ledger_unwatch(void)
+{
+	unregister_module_notifier(&sim_ledger_nb);
+	sim_ledger_driver = NULL;
+}
+#endif /* CONFIG_MODULES */

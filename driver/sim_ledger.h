@@ -3,8 +3,8 @@
  * The allocation ledger of the driver under test: given with -include to
  * its objects (the model's vfio_ap_*.c, the real vfio_ap_drv.c and
  * vfio_ap_ops.c), it records every kmalloc(), kzalloc() and kcalloc()
- * they make and every kfree() they do. When the simulation's module is
- * unloaded, after the driver's, what is still recorded is reported as a
+ * they make and every kfree() they do. When the driver's module is
+ * unloaded (sim_ledger_watch()), what is still recorded is reported as a
  * leak at unload, with the size and the allocating function (its name in
  * the source, whatever the compiler inlined it into): an object
  * that only unloading frees and that unloading did not free. kmemleak
@@ -27,7 +27,20 @@
 void *sim_ledger_add(void *p, size_t size, gfp_t gfp, const char *func,
 		     unsigned long ip);
 void sim_ledger_del(const void *p);
-void sim_ledger_check(const char *who);
+#ifdef CONFIG_MODULES
+int sim_ledger_watch(const char *driver);
+void sim_ledger_unwatch(void);
+#else
+/* Built in (KUnit), the driver is never unloaded: nothing to watch. */
+static inline int sim_ledger_watch(const char *driver)
+{
+	return 0;
+}
+
+static inline void sim_ledger_unwatch(void)
+{
+}
+#endif
 
 static __always_inline void *sim_ledger_kmalloc(size_t size, gfp_t gfp,
 						const char *func,

@@ -2,8 +2,9 @@
 /*
  * The simulation module's init and exit: the AP bus, the kvm-vfio device
  * type of the simulated KVM, and the debugfs control layer, which then
- * listens to KVM and VFIO. Unloading reports what the driver, unloaded
- * first, left allocated (sim_ledger.c), and destroys the guests left.
+ * listens to KVM and VFIO. The allocation ledger (sim_ledger.c) reports
+ * what the driver left allocated each time it is unloaded; unloading
+ * this module destroys the guests left.
  */
 #include <linux/module.h>
 
@@ -16,9 +17,14 @@ static int __init vfio_ap_sim_init(void)
 {
 	int ret;
 
-	ret = ap_sim_bus_init();
+	ret = sim_ledger_watch("vfio_ap_ref");
 	if (ret)
 		return ret;
+	ret = ap_sim_bus_init();
+	if (ret) {
+		sim_ledger_unwatch();
+		return ret;
+	}
 	kvm_sim_set_vfio_device(&kvm_sim_vfio_ops);
 	sim_debugfs_init();
 	return 0;
@@ -26,12 +32,11 @@ static int __init vfio_ap_sim_init(void)
 
 static void __exit vfio_ap_sim_exit(void)
 {
-	/* vfio_ap_ref, which needs this module, is gone: what did it leave? */
-	sim_ledger_check("vfio_ap_ref");
 	kvm_sim_exit();
 	sim_debugfs_exit();
 	kvm_sim_set_vfio_device(NULL);
 	ap_sim_bus_exit();
+	sim_ledger_unwatch();
 }
 
 module_init(vfio_ap_sim_init);

@@ -180,9 +180,14 @@ static int __init vfio_ap_shim_init(void)
 	struct dentry *ap;
 	int ret;
 
-	ret = ap_host_drv_register();
+	ret = sim_ledger_watch("vfio_ap");
 	if (ret)
 		return ret;
+	ret = ap_host_drv_register();
+	if (ret) {
+		sim_ledger_unwatch();
+		return ret;
+	}
 	shim_root = debugfs_create_dir("vfio_ap_shim", NULL);
 	ap = debugfs_create_dir("ap", shim_root);
 	debugfs_create_file("config", 0644, ap, NULL, &ap_config_fops);
@@ -199,14 +204,13 @@ static void __exit vfio_ap_shim_exit(void)
 {
 	struct kvm_shim_guest *g;
 
-	/* vfio_ap, which needs this module, is gone: what did it leave? */
-	sim_ledger_check("vfio_ap");
 	debugfs_remove(shim_root);
 	mutex_lock(&shim_guests_lock);
 	while ((g = kvm_shim_first()))
 		kvm_shim_destroy(g);
 	mutex_unlock(&shim_guests_lock);
 	ap_host_drv_unregister();
+	sim_ledger_unwatch();
 }
 
 module_init(vfio_ap_shim_init);
