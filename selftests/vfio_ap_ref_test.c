@@ -2,11 +2,12 @@
 /*
  * Functional selftests of the vfio_ap reference driver, through its sysfs
  * interface and the simulation's debugfs control files: every attribute
- * and error code, the bad-input table, mdev create/remove, apmask/aqmask
- * and in_use, queue status, and the guest's APCB after each kind of
+ * and error code, the bad-input table, driver reload, mdev create/remove,
+ * apmask/aqmask and in_use, queue status, and the guest's APCB after each kind of
  * change.
  */
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 #include "../kselftest_harness.h"
@@ -91,6 +92,36 @@ static int attach(struct vfio_link *l, const char *uuid)
 	if (ret && ret != -EEXIST)
 		return ret;
 	return vfio_device_open(l, uuid);
+}
+
+/*
+ * Unload the driver and load it again, first of all the tests: its exit
+ * must free what it allocated (the allocation ledger, driver/sim_ledger.c,
+ * reports what it left as "leak at unload" as the module goes), and the
+ * reloaded driver must serve: its matrix device and mdev type are back,
+ * and an mdev can be created on them. A leak that only unloading shows
+ * is found here, in seconds, not after the whole run.
+ */
+TEST_F(var, driver_reloads)
+{
+	const char *m = var_t->module;
+	char ko[128];
+	int fd;
+
+	snprintf(ko, sizeof(ko), "/lib/modules/%s.ko", m);
+	if (access(ko, R_OK))
+		SKIP(return, "%s: not in the test VM's layout", ko);
+	ASSERT_EQ(0, mdev_write(UUID_A, "remove", "1"));
+	ASSERT_EQ(0, syscall(__NR_delete_module, m, O_NONBLOCK))
+		TH_LOG("unloading %s: %s", m, strerror(errno));
+	EXPECT_NE(0, access(VAR_ROOT, F_OK));
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(0, syscall(__NR_finit_module, fd, "", 0))
+		TH_LOG("loading %s: %s", ko, strerror(errno));
+	close(fd);
+	ASSERT_EQ(0, access(VAR_ROOT, F_OK));
+	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_A));
 }
 
 TEST_F(var, mdev_create_remove)

@@ -41,6 +41,7 @@
 /**
  * struct var_target - where a driver lives and how it is attached
  * @name: shown in the test log
+ * @module: the driver's module, /lib/modules/@module.ko in the test VM
  * @root: the matrix device
  * @bus: the AP bus
  * @drv: the vfio_ap driver on the bus
@@ -52,6 +53,7 @@
  */
 struct var_target {
 	const char *name;
+	const char *module;
 	const char *root;
 	const char *bus;
 	const char *drv;
@@ -64,6 +66,7 @@ struct var_target {
 static const struct var_target var_targets[] = {
 	{
 		.name = "model (vfio_ap_ref)",
+		.module = "vfio_ap_ref",
 		.root = "/sys/devices/vfio_ap_ref/matrix",
 		.bus = "/sys/bus/ap_sim",
 		.drv = "/sys/bus/ap_sim/drivers/vfio_ap_ref",
@@ -72,6 +75,7 @@ static const struct var_target var_targets[] = {
 	},
 	{
 		.name = "upstream (vfio_ap)",
+		.module = "vfio_ap",
 		.root = "/sys/devices/vfio_ap/matrix",
 		.bus = "/sys/bus/ap",
 		.drv = "/sys/bus/ap/drivers/vfio_ap",
