@@ -14,6 +14,10 @@ total_skip=0
 failed_steps=()
 
 step_times=()
+# What each failed step said about its failure, printed again at the end:
+# CI keeps only the tail of a long log.
+why_failed=$(mktemp)
+trap 'rm -f "$why_failed"' EXIT
 
 step() {
 	local name=$1 log line p f s t0=$SECONDS
@@ -37,7 +41,21 @@ step() {
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + s))
-	[ "$rc" = 0 ] || failed_steps+=("$name")
+	if [ "$rc" != 0 ]; then
+		failed_steps+=("$name")
+		{
+			echo "--- $name (exit $rc):"
+			# The replay table, the verdicts, the new kernel reports
+			# and stale findings, the failed tests (known ones too) and the
+			# counts that failed.
+			awk '/^\| / || /^verdict: / || /stale|^infrastructure/ ||
+			     /^  [a-z_.]+ +fail / ||
+			     / [0-9]+ passed, [1-9][0-9]* failed/ { print; next }
+			     /^kernel reports: [1-9]/ { rep = 1; print; next }
+			     rep && /^  / { print; next }
+			     { rep = 0 }' "$log" | tail -n 40
+		} >>"$why_failed"
+	fi
 	step_times+=("$(printf '%6d s  %s' $((SECONDS - t0)) "$name")")
 	# Also as each step ends: a run cut off by CI's time limit still
 	# shows where the time went.
@@ -81,6 +99,10 @@ step "ci/gate samples" "$PROJ/ci/samples/run.sh"
 echo "time of each step:"
 printf '  %s\n' "${step_times[@]}"
 printf '%6d s  in all\n' "$SECONDS" | sed 's/^/  /'
-[ ${#failed_steps[@]} = 0 ] || echo "failed steps: ${failed_steps[*]}"
+if [ ${#failed_steps[@]} != 0 ]; then
+	echo "why they failed (the lines of their logs that say so):"
+	cat "$why_failed"
+	echo "failed steps: ${failed_steps[*]}"
+fi
 echo "make test: $total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" = 0 ] && [ ${#failed_steps[@]} = 0 ]
