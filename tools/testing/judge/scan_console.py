@@ -51,16 +51,27 @@ FRAME = re.compile(r'(?:\[<[0-9a-f]+>\]|\(|^\s+|\s)\s*([A-Za-z_][\w.]*)\+0x[0-9a
 AT_FUNC = re.compile(r'at: ([A-Za-z_][\w.]*)\+0x')
 
 
-def first_frame(lines, start, limit=60):
+# The driver core's walks of a bus's or a driver's devices: a CPU that
+# spins in one is caught anywhere in its loop, and the loop is its
+# caller's.
+WALK = re.compile(
+    r'^(bus_find_device|bus_for_each_dev|driver_find_device|'
+    r'driver_for_each_device|next_device|klist_\w+|get_device|put_device|'
+    r'kobject_get\w*|kobject_put|kref_\w+|refcount_\w+|device_match_\w+)$')
+
+
+def first_frame(lines, start, limit=60, skip=None):
     """The first interesting function in the stack after line @start.
 
-    A function is matched against BORING without the suffix the compiler
-    gives its clones (.constprop.0, .isra.0, .part.0, .cold): 6.1 names
+    A function is matched against BORING (and @skip, a pattern of more
+    frames to pass over) without the suffix the compiler gives its clones
+    (.constprop.0, .isra.0, .part.0, .cold): 6.1 names
     slab_post_alloc_hook.constprop.0 first in kmemleak's backtraces."""
     for line in lines[start:start + limit]:
         for m in FRAME.finditer(line):
             fn = m.group(1)
-            if not BORING.match(fn.split('.')[0]):
+            base = fn.split('.')[0]
+            if not BORING.match(base) and not (skip and skip.match(base)):
                 return fn
     return None
 
@@ -81,7 +92,11 @@ def stalled_cpu_frame(lines, i):
     The report names the CPU ("\t1-....: (N ticks this GP)") and later
     dumps its registers and stack after "CPU: 1 PID: ...". Between the
     two, a starved grace-period kthread gets its own stack dump, and
-    the CPU it last ran on another: neither is the stalled CPU's."""
+    the CPU it last ran on another: neither is the stalled CPU's.
+
+    The stalled CPU is caught wherever it is in its loop: in a driver
+    core walk (WALK) the loop is the walk's caller, so the walk's own
+    frames are passed over. A match callback the walk calls is named."""
     cpu = None
     for line in lines[i + 1:i + 4]:
         m = re.match(r'(?:rcu: )?\s*(\d+)-\S*: \(', line)
@@ -91,8 +106,8 @@ def stalled_cpu_frame(lines, i):
     if cpu is not None:
         for j in range(i + 1, min(i + 200, len(lines))):
             if re.match(r'CPU: %s PID: \d+ ' % cpu, lines[j]):
-                return first_frame(lines, j + 1, 40)
-    return first_frame(lines, i + 1, 40)
+                return first_frame(lines, j + 1, 40, WALK)
+    return first_frame(lines, i + 1, 40, WALK)
 
 
 def title_of(lines, i):
