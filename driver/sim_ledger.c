@@ -8,6 +8,7 @@
  * end of a run and whenever a test reloads the driver.
  */
 #include <linux/export.h>
+#include <linux/hashtable.h>
 #include <linux/kallsyms.h>
 #include <linux/kmemleak.h>
 #include <linux/list.h>
@@ -23,21 +24,22 @@
 
 /**
  * struct sim_ledger_entry - one live allocation of the driver
- * @node: entry in the ledger
+ * @node: entry in the ledger's bucket of @p
  * @p: the object
  * @size: its size
  * @func: the allocating function, as the source names it
  * @site: where the allocation was made, as %pS printed it
  */
 struct sim_ledger_entry {
-	struct list_head node;
+	struct hlist_node node;
 	const void *p;
 	size_t size;
 	char func[64];
 	char site[KSYM_SYMBOL_LEN];
 };
 
-static LIST_HEAD(sim_ledger);
+/* Keyed by the object: a kfree() looks up one bucket, not every record. */
+static DEFINE_HASHTABLE(sim_ledger, 10);
 static DEFINE_SPINLOCK(sim_ledger_lock);
 
 /**
@@ -70,7 +72,7 @@ void *sim_ledger_add(void *p, size_t size, gfp_t gfp, const char *func,
 	strscpy(e->func, func, sizeof(e->func));
 	snprintf(e->site, sizeof(e->site), "%pS", (void *)ip);
 	spin_lock(&sim_ledger_lock);
-	list_add(&e->node, &sim_ledger);
+	hash_add(sim_ledger, &e->node, (unsigned long)p);
 	spin_unlock(&sim_ledger_lock);
 	return p;
 }
@@ -87,9 +89,9 @@ void sim_ledger_del(const void *p)
 	if (!p)
 		return;
 	spin_lock(&sim_ledger_lock);
-	list_for_each_entry(e, &sim_ledger, node) {
+	hash_for_each_possible(sim_ledger, e, node, (unsigned long)p) {
 		if (e->p == p) {
-			list_del(&e->node);
+			hash_del(&e->node);
 			found = e;
 			break;
 		}
@@ -110,16 +112,21 @@ EXPORT_SYMBOL_GPL(sim_ledger_del);
  */
 static void sim_ledger_check(const char *who)
 {
-	struct sim_ledger_entry *e, *tmp;
-	LIST_HEAD(left);
+	struct sim_ledger_entry *e;
+	struct hlist_node *tmp;
+	HLIST_HEAD(left);
+	int bkt;
 
 	spin_lock(&sim_ledger_lock);
-	list_splice_init(&sim_ledger, &left);
+	hash_for_each_safe(sim_ledger, bkt, tmp, e, node) {
+		hash_del(&e->node);
+		hlist_add_head(&e->node, &left);
+	}
 	spin_unlock(&sim_ledger_lock);
-	list_for_each_entry_safe(e, tmp, &left, node) {
+	hlist_for_each_entry_safe(e, tmp, &left, node) {
 		pr_err("vfio_ap_ref ledger: leak at unload: object 0x%p (size %zu) from %s (at %s), still allocated when %s was unloaded\n",
 		       e->p, e->size, e->func, e->site, who);
-		list_del(&e->node);
+		hlist_del(&e->node);
 		kfree(e);
 	}
 }
