@@ -280,20 +280,15 @@ static void world_reset_one(struct drv *d)
 			char kind = !strncmp(line, "apm ", 4) ? 'a' :
 				    !strncmp(line, "aqm ", 4) ? 'd' :
 				    !strncmp(line, "adm ", 4) ? 'c' : 0;
-			char *p = line + 4, *end;
+			bool ids[256];
+			int id;
 
-			while (kind && *p) {
-				long lo = strtol(p, &end, 10), hi = lo;
-
-				if (end == p)
-					break;
-				if (*end == '-')
-					hi = strtol(end + 1, &end, 10);
-				for (; lo <= hi; lo++)
-					if (lo != 1 && lo != 2)
-						drv_host(d, tpath("-%c %ld", kind, lo));
-				p = *end == ',' ? end + 1 : end;
-			}
+			if (!kind)
+				continue;
+			parse_list(line + 4, ids);
+			for (id = 0; id < 256; id++)
+				if (ids[id] && id != 1 && id != 2)
+					drv_host(d, tpath("-%c %d", kind, id));
 		}
 	}
 	for (a = 1; a <= 2; a++) {

@@ -133,37 +133,24 @@ static inline int guest_apcb(int id, struct apcb *a)
 	return 0;
 }
 
-/*
- * A bound queue's link in the driver's own bookkeeping (the simulation's
- * debugfs "state", driver/vfio_ap_state.c): the mdev the queue names, and
- * whether that mdev's queue table holds it. Writes "" to @why when the
- * link holds both ways (or the queue names no mdev), otherwise what is
- * wrong. Returns 0, or -errno when the state cannot be read or the queue
- * @apqn ("aa.dddd") is not bound.
- */
-static inline int state_queue_link(const char *apqn, char *why, size_t size)
+/* An id list, "1,3-5", into a bitmap of 256 bools: @out[id] is true. */
+static inline void parse_list(const char *s, bool *out)
 {
-	static char buf[1 << 16];
-	char name[64], want[128];
-	const char *l;
-	int n;
+	char *end;
+	long a, b;
 
-	/* A newline first: every line then starts after one. */
-	buf[0] = '\n';
-	n = var_read(tpath("%s/state", VAR_DBG), buf + 1, sizeof(buf) - 1);
-	if (n < 0)
-		return n;
-	snprintf(want, sizeof(want), "\nqueue %s ", apqn);
-	l = strstr(buf, want);
-	if (!l || sscanf(l + strlen(want), "%63s", name) != 1)
-		return -ENOENT;
-	snprintf(want, sizeof(want), "\ntable %s %s\n", name, apqn);
-	if (!strcmp(name, "-") || strstr(buf, want))
-		snprintf(why, size, "%s", "");
-	else
-		snprintf(why, size, "bound %s names mdev %s, whose queue table lacks it",
-			 apqn, name);
-	return 0;
+	memset(out, 0, 256);
+	while (*s) {
+		a = strtol(s, &end, 10);
+		if (end == s)
+			break;
+		b = a;
+		if (*end == '-')
+			b = strtol(end + 1, &end, 10);
+		for (; a <= b && a < 256; a++)
+			out[a] = true;
+		s = *end == ',' ? end + 1 : end;
+	}
 }
 
 #endif /* _VFIO_AP_REF_SELFTEST_H_ */

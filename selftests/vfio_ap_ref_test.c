@@ -13,6 +13,7 @@
 #include "../kselftest_harness.h"
 #include "vfio_ap_ref.h"
 #include "vfio_ap_resume.h"
+#include "vfio_ap_state.h"
 
 #define GUEST	42
 
@@ -572,7 +573,7 @@ TEST_F(var, queue_outlives_its_mdev)
 	EXPECT_STREQ(".0004\n.0005\n", buf);
 	ASSERT_EQ(0, mdev_write(UUID_A, "unassign_adapter", "2"));
 	/* The queue must not name the mdev it has left. */
-	ASSERT_EQ(0, state_queue_link("02.0004", buf, sizeof(buf)));
+	ASSERT_EQ(0, var_state_queue_link(2, 4, buf, sizeof(buf)));
 	EXPECT_STREQ("", buf);
 	ASSERT_EQ(0, mdev_write(UUID_A, "remove", "1"));
 	ASSERT_EQ(0, var_write(tpath("%s/unbind", VAR_DRV), "02.0004"));

@@ -37,6 +37,7 @@
 #include "vfio_ap_rand.h"
 #include "vfio_ap_ref.h"
 #include "vfio_ap_resume.h"
+#include "vfio_ap_state.h"
 
 #define NR_MDEVS	3	/* mdevs 0..2 fixed, guests 100..102 */
 #define NR_IDS		6	/* adapters, domains and cdoms 0..5 */
@@ -249,26 +250,6 @@ static void *actor_thread(void *arg)
 	return NULL;
 }
 
-/* "1,3-5" into a bitmap of NR_IDS... 256 bits. */
-static void parse_list(const char *s, bool *out)
-{
-	char *end;
-	long a, b;
-
-	memset(out, 0, 256);
-	while (*s) {
-		a = strtol(s, &end, 10);
-		if (end == s)
-			break;
-		b = a;
-		if (*end == '-')
-			b = strtol(end + 1, &end, 10);
-		for (; a <= b && a < 256; a++)
-			out[a] = true;
-		s = *end == ',' ? end + 1 : end;
-	}
-}
-
 struct sets {
 	bool apm[256], aqm[256], adm[256];
 };
@@ -314,80 +295,21 @@ static int read_matrix(const char *uuid, struct sets *s)
  * it; every bound queue that points at an mdev is in that mdev's table
  * and in no other; no queue is in two tables or bound twice.
  */
+/*
+ * The driver's own bookkeeping (vfio_ap_state.h): its tables and links
+ * agree.
+ */
 static int check_state(struct stress *st)
 {
-	static char buf[1 << 16];
-	static bool assigned[NR_MDEVS + 1][2][256];
-	static int in_table[1 << 16], bound[1 << 16];
-	static char mdevs[NR_MDEVS + 1][64];
-	char *l, *save, name[64], who[64];
-	unsigned int a, q, apqn;
-	int n, nmdev = 0, m, ended = 0;
+	static struct var_state s;
+	char why[256];
+	int ret;
 
-	n = var_read(tpath("%s/state", VAR_DBG), buf, sizeof(buf));
-	if (n < 0)
+	ret = var_state_read(&s, why, sizeof(why));
+	if (ret == -EPROTO || (!ret && var_state_check(&s, why, sizeof(why))))
+		return fail(st, "%s", why);
+	if (ret)
 		return fail(st, "cannot read %s/state", VAR_DBG);
-	memset(in_table, 0, sizeof(in_table));	/* mdev index + 1, or 0 */
-	memset(bound, 0, sizeof(bound));	/* 1 + (mdev index + 1) */
-	memset(assigned, 0, sizeof(assigned));
-	for (l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char apm[1024], aqm[1024];
-
-		if (!strcmp(l, "end")) {
-			ended = 1;
-		} else if (sscanf(l, "mdev %63s apm %1023s aqm %1023s", name, apm,
-				  aqm) == 3) {
-			bool ids[256];
-			int i;
-
-			if (nmdev == NR_MDEVS + 1)
-				return fail(st, "state: more than %d mdevs", NR_MDEVS + 1);
-			snprintf(mdevs[nmdev], sizeof(mdevs[nmdev]), "%s", name);
-			parse_list(strcmp(apm, "-") ? apm : "", ids);
-			for (i = 0; i < 256; i++)
-				assigned[nmdev][0][i] = ids[i];
-			parse_list(strcmp(aqm, "-") ? aqm : "", ids);
-			for (i = 0; i < 256; i++)
-				assigned[nmdev][1][i] = ids[i];
-			nmdev++;
-		} else if (sscanf(l, "table %63s %x.%x", name, &a, &q) == 3) {
-			for (m = 0; m < nmdev && strcmp(mdevs[m], name); m++)
-				;
-			apqn = (a & 0xff) << 8 | (q & 0xff);
-			if (m == nmdev)
-				return fail(st, "state: table of unknown mdev %s", name);
-			if (in_table[apqn])
-				return fail(st, "state: %02x.%04x in the tables of %s and %s",
-					    a, q, mdevs[in_table[apqn] - 1], name);
-			if (!assigned[m][0][a & 0xff] || !assigned[m][1][q & 0xff])
-				return fail(st, "state: %02x.%04x in %s's table, not assigned",
-					    a, q, name);
-			in_table[apqn] = m + 1;
-		} else if (sscanf(l, "queue %x.%x %63s", &a, &q, who) == 3) {
-			apqn = (a & 0xff) << 8 | (q & 0xff);
-			if (bound[apqn])
-				return fail(st, "state: %02x.%04x bound twice", a, q);
-			for (m = 0; m < nmdev && strcmp(mdevs[m], who); m++)
-				;
-			if (strcmp(who, "-") && m == nmdev)
-				return fail(st, "state: %02x.%04x points at unknown mdev %s",
-					    a, q, who);
-			bound[apqn] = 1 + (strcmp(who, "-") ? m + 1 : 0);
-		} else if (strcmp(l, "no driver")) {
-			return fail(st, "state: cannot parse \"%s\"", l);
-		}
-	}
-	if (!ended)
-		return fail(st, "state: no \"end\" line: cut short");
-	for (apqn = 0; apqn < (1 << 16); apqn++) {
-		if (in_table[apqn] && bound[apqn] != 1 + in_table[apqn])
-			return fail(st, "state: %02x.%04x is in an mdev's table but %s",
-				    apqn >> 8, apqn & 0xff,
-				    bound[apqn] ? "points at another or none" : "is not bound");
-		if (bound[apqn] > 1 && in_table[apqn] != bound[apqn] - 1)
-			return fail(st, "state: bound %02x.%04x not in its mdev's table",
-				    apqn >> 8, apqn & 0xff);
-	}
 	return 0;
 }
 

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The driver's own bookkeeping, as the simulation's debugfs "state"
+ * dumps it (driver/vfio_ap_state.c, the model's and the real vfio_ap's):
+ * read into a table once, for the stress test's invariant checks and the
+ * functional tests' look at one queue's link.
+ *
+ * The dump, one object per line, then "end":
+ *   mdev NAME apm LIST aqm LIST     the assigned adapters and domains
+ *   table NAME AA.DDDD              a queue in the mdev's queue table
+ *   queue AA.DDDD NAME|-            a bound queue and the mdev it names
+ *   no driver                       the driver is not registered
+ */
+#ifndef _VFIO_AP_STATE_H_
+#define _VFIO_AP_STATE_H_
+
+#include "vfio_ap_ref.h"
+
+#define VAR_STATE_MDEVS	16
+
+/**
+ * struct var_state - the driver's bookkeeping, read
+ * @nmdev: mdevs read
+ * @mdev: their names
+ * @assigned: per mdev, its assigned adapters [0] and domains [1]
+ * @in_table: per APQN (adapter << 8 | domain & 0xff), the index + 1 of the
+ *	mdev whose queue table holds it, or 0
+ * @bound: per APQN, 0 when not bound, 1 when bound and naming no mdev,
+ *	else 2 + the index of the mdev it names
+ */
+struct var_state {
+	int nmdev;
+	char mdev[VAR_STATE_MDEVS][64];
+	bool assigned[VAR_STATE_MDEVS][2][256];
+	int in_table[1 << 16];
+	int bound[1 << 16];
+};
+
+#define VAR_APQN(a, q)	(((a) & 0xff) << 8 | ((q) & 0xff))
+
+static inline int var_state_mdev(const struct var_state *s, const char *name)
+{
+	int m;
+
+	for (m = 0; m < s->nmdev && strcmp(s->mdev[m], name); m++)
+		;
+	return m < s->nmdev ? m : -1;
+}
+
+/*
+ * Read the dump into @s. Returns 0, -errno when it cannot be read, or
+ * -EPROTO with what is wrong in @why when a line cannot be parsed or
+ * contradicts another: a table of an unknown mdev, a queue in two tables
+ * or bound twice, a table entry not assigned, a queue naming an unknown
+ * mdev, no "end" line.
+ */
+static inline int var_state_read(struct var_state *s, char *why, size_t size)
+{
+	static char buf[1 << 16];
+	char *l, *save, name[64], apm[1024], aqm[1024];
+	unsigned int a, q, apqn;
+	int n, m, ended = 0;
+
+	n = var_read(tpath("%s/state", VAR_DBG), buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	memset(s, 0, sizeof(*s));
+#define STATE_BAD(...) ({ snprintf(why, size, "state: " __VA_ARGS__); -EPROTO; })
+	for (l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (!strcmp(l, "end")) {
+			ended = 1;
+		} else if (sscanf(l, "mdev %63s apm %1023s aqm %1023s", name, apm,
+				  aqm) == 3) {
+			if (s->nmdev == VAR_STATE_MDEVS)
+				return STATE_BAD("more than %d mdevs", VAR_STATE_MDEVS);
+			snprintf(s->mdev[s->nmdev], sizeof(s->mdev[0]), "%s", name);
+			parse_list(strcmp(apm, "-") ? apm : "", s->assigned[s->nmdev][0]);
+			parse_list(strcmp(aqm, "-") ? aqm : "", s->assigned[s->nmdev][1]);
+			s->nmdev++;
+		} else if (sscanf(l, "table %63s %x.%x", name, &a, &q) == 3) {
+			m = var_state_mdev(s, name);
+			apqn = VAR_APQN(a, q);
+			if (m < 0)
+				return STATE_BAD("table of unknown mdev %s", name);
+			if (s->in_table[apqn])
+				return STATE_BAD("%02x.%04x in the tables of %s and %s", a, q,
+						 s->mdev[s->in_table[apqn] - 1], name);
+			if (!s->assigned[m][0][a & 0xff] || !s->assigned[m][1][q & 0xff])
+				return STATE_BAD("%02x.%04x in %s's table, not assigned",
+						 a, q, name);
+			s->in_table[apqn] = m + 1;
+		} else if (sscanf(l, "queue %x.%x %63s", &a, &q, name) == 3) {
+			apqn = VAR_APQN(a, q);
+			if (s->bound[apqn])
+				return STATE_BAD("%02x.%04x bound twice", a, q);
+			m = strcmp(name, "-") ? var_state_mdev(s, name) : -1;
+			if (strcmp(name, "-") && m < 0)
+				return STATE_BAD("%02x.%04x points at unknown mdev %s",
+						 a, q, name);
+			s->bound[apqn] = 2 + m;
+		} else if (strcmp(l, "no driver")) {
+			return STATE_BAD("cannot parse \"%s\"", l);
+		}
+	}
+	if (!ended)
+		return STATE_BAD("no \"end\" line: cut short");
+	return 0;
+#undef STATE_BAD
+}
+
+/*
+ * The invariants between the tables and the links: every queue in an
+ * mdev's table is bound and names that mdev; every bound queue that
+ * names an mdev is in that mdev's table. Returns 0, or -EPROTO with the
+ * first one broken in @why.
+ */
+static inline int var_state_check(const struct var_state *s, char *why, size_t size)
+{
+	unsigned int apqn;
+
+	for (apqn = 0; apqn < (1 << 16); apqn++) {
+		if (s->in_table[apqn] && s->bound[apqn] != 1 + s->in_table[apqn]) {
+			snprintf(why, size, "state: %02x.%04x is in an mdev's table but %s",
+				 apqn >> 8, apqn & 0xff,
+				 s->bound[apqn] ? "points at another or none" : "is not bound");
+			return -EPROTO;
+		}
+		if (s->bound[apqn] > 1 && s->in_table[apqn] != s->bound[apqn] - 1) {
+			snprintf(why, size, "state: bound %02x.%04x not in its mdev's table",
+				 apqn >> 8, apqn & 0xff);
+			return -EPROTO;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A bound queue's link: the mdev the queue @a.@q names, and whether that
+ * mdev's queue table holds it. Writes "" to @why when the link holds
+ * both ways (or the queue names no mdev), otherwise what is wrong (a
+ * dump that contradicts itself included). Returns 0, or -errno when the
+ * state cannot be read or the queue is not bound.
+ */
+static inline int var_state_queue_link(unsigned int a, unsigned int q,
+				       char *why, size_t size)
+{
+	static struct var_state s;
+	unsigned int apqn = VAR_APQN(a, q);
+	int ret;
+
+	ret = var_state_read(&s, why, size);
+	if (ret == -EPROTO)
+		return 0;
+	if (ret)
+		return ret;
+	if (!s.bound[apqn])
+		return -ENOENT;
+	if (s.bound[apqn] == 1 || s.in_table[apqn] == s.bound[apqn] - 1)
+		snprintf(why, size, "%s", "");
+	else
+		snprintf(why, size, "bound %02x.%04x names mdev %s, whose queue table lacks it",
+			 a, q, s.mdev[s.bound[apqn] - 2]);
+	return 0;
+}
+
+#endif /* _VFIO_AP_STATE_H_ */
