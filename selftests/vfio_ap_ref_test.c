@@ -3,8 +3,8 @@
  * Functional selftests of the vfio_ap reference driver, through its sysfs
  * interface and the simulation's debugfs control files: every attribute
  * and error code, the bad-input table, driver reload, mdev create/remove,
- * apmask/aqmask and in_use, queue status, and the guest's APCB after each kind of
- * change.
+ * apmask/aqmask and in_use, queue status, and the guest's APCB after each
+ * kind of change.
  */
 #include <sys/stat.h>
 #include <sys/syscall.h>

@@ -90,11 +90,13 @@ static inline int var_state_read(struct var_state *s, char *why, size_t size)
 						 a, q, name);
 			s->in_table[apqn] = m + 1;
 		} else if (sscanf(l, "queue %x.%x %63s", &a, &q, name) == 3) {
+			bool none = !strcmp(name, "-");
+
 			apqn = VAR_APQN(a, q);
 			if (s->bound[apqn])
 				return STATE_BAD("%02x.%04x bound twice", a, q);
-			m = strcmp(name, "-") ? var_state_mdev(s, name) : -1;
-			if (strcmp(name, "-") && m < 0)
+			m = none ? -1 : var_state_mdev(s, name);
+			if (!none && m < 0)
 				return STATE_BAD("%02x.%04x points at unknown mdev %s",
 						 a, q, name);
 			s->bound[apqn] = 2 + m;

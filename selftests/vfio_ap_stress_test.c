@@ -290,14 +290,11 @@ static int read_matrix(const char *uuid, struct sets *s)
 
 /*
  * The driver's own bookkeeping, from the simulation's "state" file (the
- * driver's dump, driver/vfio_ap_state.c): every queue in an mdev's queue
- * table is assigned to it and bound, and the bound queue points back at
- * it; every bound queue that points at an mdev is in that mdev's table
- * and in no other; no queue is in two tables or bound twice.
- */
-/*
- * The driver's own bookkeeping (vfio_ap_state.h): its tables and links
- * agree.
+ * driver's dump, driver/vfio_ap_state.c, read by vfio_ap_state.h): every
+ * queue in an mdev's queue table is assigned to it and bound, and the
+ * bound queue points back at it; every bound queue that points at an mdev
+ * is in that mdev's table and in no other; no queue is in two tables or
+ * bound twice.
  */
 static int check_state(struct stress *st)
 {
@@ -306,10 +303,10 @@ static int check_state(struct stress *st)
 	int ret;
 
 	ret = var_state_read(&s, why, sizeof(why));
-	if (ret == -EPROTO || (!ret && var_state_check(&s, why, sizeof(why))))
-		return fail(st, "%s", why);
-	if (ret)
+	if (ret && ret != -EPROTO)
 		return fail(st, "cannot read %s/state", VAR_DBG);
+	if (ret || var_state_check(&s, why, sizeof(why)))
+		return fail(st, "%s", why);
 	return 0;
 }
 
