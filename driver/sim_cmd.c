@@ -134,6 +134,7 @@ int sim_cmd_kind(char c, enum ap_matrix_kind *kind)
 	}
 	return -EINVAL;
 }
+EXPORT_SYMBOL_GPL(sim_cmd_kind);
 
 /**
  * sim_ap_config_cmd() - run one ap/config command

@@ -13,6 +13,7 @@
 
 /* The matrix device, as in the real driver a single global. */
 struct ap_matrix_dev *matrix_dev;
+EXPORT_SYMBOL_GPL(matrix_dev);
 static struct device *vfio_ap_root;
 
 static struct ap_sim_driver vfio_ap_drv = {

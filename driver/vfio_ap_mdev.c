@@ -94,6 +94,7 @@ done:
 		mutex_unlock(&ap_sim_perms_mutex);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(vfio_ap_mdev_assign);
 
 /*
  * Hot unplug an adapter or a domain that was just unassigned: unlink
@@ -182,6 +183,7 @@ done:
 	release_update_locks_for_mdev(matrix_mdev);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(vfio_ap_mdev_unassign);
 
 #define MDEV_STORE(_name, _fn, _kind)					\
 static ssize_t _name##_store(struct device *dev,			\
@@ -271,6 +273,7 @@ const struct attribute_group *vfio_ap_mdev_groups[] = {
 	&vfio_ap_mdev_attr_group,
 	NULL,
 };
+EXPORT_SYMBOL_GPL(vfio_ap_mdev_groups);
 
 /*
  * The mdev core's own "remove" attribute, as remove_store() of
@@ -304,6 +307,7 @@ static struct attribute *vfio_ap_mdev_remove_attrs[] = {
 const struct attribute_group vfio_ap_mdev_remove_group = {
 	.attrs = vfio_ap_mdev_remove_attrs,
 };
+EXPORT_SYMBOL_GPL(vfio_ap_mdev_remove_group);
 
 /* UUIDs in use, from create until the device has left sysfs. */
 static LIST_HEAD(mdev_names);
@@ -360,6 +364,7 @@ struct ap_matrix_mdev *vfio_ap_mdev_find(const char *name)
 	mutex_unlock(&matrix_dev->guests_lock);
 	return found;
 }
+EXPORT_SYMBOL_GPL(vfio_ap_mdev_find);
 
 /**
  * vfio_ap_mdev_create() - the "create" attribute of the mdev type
@@ -458,6 +463,7 @@ err_put:
 	atomic_inc(&matrix_dev->available);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(vfio_ap_mdev_create);
 
 /**
  * vfio_ap_mdev_remove() - remove an mdev, as the mdev core and
@@ -500,3 +506,4 @@ int vfio_ap_mdev_remove(struct ap_matrix_mdev *matrix_mdev)
 	atomic_inc(&matrix_dev->available);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(vfio_ap_mdev_remove);

@@ -139,7 +139,11 @@ int vfio_ap_mdev_verify_no_sharing(struct ap_matrix_mdev *assignee,
 				   const struct ap_matrix *m);
 int vfio_ap_mdev_resource_in_use(unsigned long *apm, unsigned long *aqm);
 
-/* vfio_ap_mdev.c: mdevs and their attributes */
+/*
+ * vfio_ap_mdev.c: mdevs and their attributes. These, and matrix_dev, are
+ * exported for the glue KUnit suite, a module of its own in the VM
+ * (kunit/vfio_ap_glue_test.c, tools/testing/kunit-vm.sh).
+ */
 extern const struct attribute_group *vfio_ap_mdev_groups[];
 extern const struct attribute_group vfio_ap_mdev_remove_group;
 int vfio_ap_mdev_create(const char *buf);

@@ -5,8 +5,8 @@
  * Each function has a table of named cases for the documented behaviour
  * and its edges, and a randomised test that checks it against a
  * brute-force reference model written with plain bool arrays, over
- * AP_MATRIX_TEST_ROUNDS generated inputs from a fixed seed that every
- * failure message prints.
+ * "rounds" generated inputs (a module parameter, 1000 by default) from a
+ * fixed seed that every failure message prints.
  */
 #include <kunit/test.h>
 #include <linux/bitmap.h>
@@ -20,8 +20,17 @@
 #include "ap_matrix.h"
 
 #define AP_MATRIX_TEST_SEED	0x5eedf00dcafe1234ULL
-#define AP_MATRIX_TEST_ROUNDS	1000
 #define NBITS			AP_MATRIX_BITS
+
+/*
+ * The generated inputs of each randomised test. The s390x VM runs the
+ * suite under KASAN and lockdep, where one round of the format test
+ * takes about 100 ms: it loads this module with fewer
+ * (tools/testing/kunit-vm.sh). UML runs all of them.
+ */
+static unsigned int rounds = 1000;
+module_param(rounds, uint, 0444);
+MODULE_PARM_DESC(rounds, "generated inputs of each randomised test (1000)");
 
 /*
  * The kernel's seeded generator (prandom_u32_state(), as the simulation's
@@ -169,7 +178,7 @@ static void ap_matrix_test_parse_id_random(struct kunit *test)
 	int i;
 
 	prandom_seed_state(&s, seed);
-	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		unsigned long v = rng_below(&s, 600), max = rng_below(&s, 300);
 		unsigned long id = ~0UL;
 		int form = rng_below(&s, 4), expect, ret;
@@ -305,7 +314,7 @@ static void ap_matrix_test_check_sharing_random(struct kunit *test)
 
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		bool hit;
 
 		rng_mask(&s, a.apm, r);
@@ -493,7 +502,7 @@ static void ap_matrix_test_filter_random(struct kunit *test)
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, usable);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		unsigned int p = rng_below(&s, 4);
 		bool changed, want_changed = false;
 
@@ -540,7 +549,7 @@ static void ap_matrix_test_filter_cdoms_random(struct kunit *test)
 
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		DECLARE_BITMAP(apm_before, NBITS);
 		bool want_changed = false;
 
@@ -587,7 +596,7 @@ static void ap_matrix_test_config_diff_random(struct kunit *test)
 
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		unsigned long *om[3] = { o.apm, o.aqm, o.adm };
 		unsigned long *nm[3] = { n.apm, n.aqm, n.adm };
 		unsigned long *am[3] = { added.apm, added.aqm, added.adm };
@@ -702,7 +711,7 @@ static void ap_matrix_test_filter_card_types_random(struct kunit *test)
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, type);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		rng_mask(&s, apm, r);
 		rng_mask(&s, aqm, r + NBITS);
 		for (a = 0; a < NBITS; a++) {
@@ -830,7 +839,7 @@ static void ap_matrix_test_format_random(struct kunit *test)
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_NOT_NULL(test, want);
-	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		unsigned long a, q, amax, qmax;
 		size_t n, w = 0, lim = rng_below(&s, 3) ? size : rng_below(&s, 300);
 		bool apm_any = false, aqm_any = false;
@@ -973,7 +982,7 @@ static void ap_matrix_test_parse_mask_random(struct kunit *test)
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_ASSERT_NOT_NULL(test, str);
-	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		size_t len = 0;
 
 		rng_mask(&s, old, r);
@@ -1101,7 +1110,7 @@ static void ap_matrix_test_encode_apcb_random(struct kunit *test)
 
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		enum ap_crycb_format fmt = fmts[rng_below(&s, 3)];
 		bool f2 = fmt == AP_CRYCB_FORMAT2;
 		/* Field offsets and sizes of apm, aqm, adm in bytes. */
@@ -1172,7 +1181,7 @@ static void ap_matrix_test_decode_apcb_random(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, in[k]);
 		KUNIT_ASSERT_NOT_NULL(test, out[k]);
 	}
-	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		enum ap_crycb_format fmt = fmts[rng_below(&s, 3)];
 		bool f2 = fmt == AP_CRYCB_FORMAT2;
 		/* Ids the format holds: 256 each, or 64 adapters, 16 domains. */
@@ -1228,7 +1237,7 @@ static void ap_matrix_test_pick_apqn_random(struct kunit *test)
 
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < AP_MATRIX_TEST_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		rng_mask(&s, apm, r);
 		rng_mask(&s, aqm, r + NBITS);
 		apqn = ap_matrix_pick_apqn(apm, aqm, rng_next(&s));
@@ -1289,6 +1298,5 @@ static struct kunit_suite ap_matrix_test_suite = {
 
 kunit_test_suite(ap_matrix_test_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for the vfio_ap_ref pure AP matrix core");
 MODULE_LICENSE("GPL");

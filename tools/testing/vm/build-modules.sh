@@ -7,7 +7,11 @@
 # built in the checkout and unchanged files keep their mtimes: a
 # driver-only change rebuilds only what changed. With REPLAY=<patch> (a
 # replay of tools/testing/replay/model/, see replay.sh) the patch is
-# applied to that copy; the checkout's driver/ is never touched.
+# applied to that copy; the checkout's driver/ is never touched. With
+# KUNIT_MODULES=1 it also builds the KUnit suites of kunit/ as modules
+# (ap_matrix_test, vfio_ap_glue_test), from a copy in kunit/ inside the
+# driver's, against the driver's Module.symvers: the kernel must have
+# KUnit (vm/kunit.config).
 
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
@@ -23,6 +27,11 @@ src=$kbuild/vfio_ap_ref-src-$(echo "$key" | short_hash)
 stage=$src.stage
 DRIVER=model stage_replay "$replay" "$stage"
 sync_dir "$stage" "$src"
+if [ "${KUNIT_MODULES:-0}" = 1 ]; then
+	mkdir -p "$stage/kunit"
+	cp "$PROJ"/kunit/*.[ch] "$PROJ/kunit/Makefile" "$stage/kunit/"
+	sync_dir "$stage/kunit" "$src/kunit"
+fi
 rm -rf "$stage"
 log=$src/build.log
 arch=(ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-)
@@ -34,4 +43,15 @@ grep -E 'warning:' "$log" >&2 && die "the module build has warnings; see $log"
 for m in vfio_ap_ref_core vfio_ap_sim vfio_ap_ref; do
 	[ -f "$src/$m.ko" ] || die "no $m.ko after the module build"
 done
+if [ "${KUNIT_MODULES:-0}" = 1 ]; then
+	grep -q '^CONFIG_KUNIT=[ym]' "$kbuild/.config" ||
+		die "$kbuild has no KUnit: the KUnit modules need vm/kunit.config"
+	make -C "$kbuild" M="$src/kunit" "${arch[@]}" -j"${JOBS:-$(nproc)}" \
+		KBUILD_EXTRA_SYMBOLS="$src/Module.symvers" modules >>"$log" 2>&1 ||
+		{ tail -n 30 "$log" >&2; die "building the KUnit modules failed; see $log"; }
+	grep -E 'warning:' "$log" >&2 && die "the KUnit module build has warnings; see $log"
+	for m in ap_matrix_test vfio_ap_glue_test; do
+		[ -f "$src/kunit/$m.ko" ] || die "no kunit/$m.ko after the module build"
+	done
+fi
 echo "$src"
