@@ -13,6 +13,8 @@ judge MODULE ARGS... does both).
 - verdict: the verdict of a kselftest run
 - watch: the console watcher boot.sh runs beside QEMU
 - diff: the verdict of a differential run
+- ktap: KUnit's KTAP on a console, read with the tree's kunit.py
+- kunit_vm: the verdict of the KUnit suites run as modules in the VM
 - replay: make replay's table
 - detection, gate: ci/gate's first detection and report
 - bench: make bench's rate table

@@ -23,10 +23,10 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 
 from . import findings
+from . import ktap
 from . import scan_console
 
 
@@ -50,57 +50,29 @@ def load_divergences(path, series, test):
 
 
 def kunit_parse(text, results, kunit_py):
-    """Write the KTAP /init printed between "VAR: kunit begin" and "VAR:
-    kunit end" to kunit.ktap, and have the tree's kunit.py parse it into
-    kunit.json (its log into kunit.txt). Return the KTAP."""
-    results = os.path.abspath(results)  # kunit.py changes directory
-    ktap = []
-    inside = False
-    for line in text.splitlines():
-        line = line.rstrip('\r')
-        if line == 'VAR: kunit begin':
-            inside = True
-        elif line == 'VAR: kunit end':
-            inside = False
-        elif inside:
-            ktap.append(line)
-    ktap = '\n'.join(ktap) + '\n' if ktap else ''
-    with open(os.path.join(results, 'kunit.ktap'), 'w',
-              encoding='utf-8') as f:
-        f.write(ktap)
-    if ktap:
-        with open(os.path.join(results, 'kunit.txt'), 'w',
-                  encoding='utf-8') as log:
-            subprocess.run([sys.executable, kunit_py, 'parse',
-                            '--json=' + os.path.join(results, 'kunit.json'),
-                            os.path.join(results, 'kunit.ktap')],
-                           stdout=log, stderr=subprocess.STDOUT,
-                           check=False)
-    return ktap
-
-
-def judge_kunit(ktap, results, listed):
-    """The KUnit differential: its cases from kunit.py's JSON, and its
-    "divergence NAME: N of M" lines against the listed names."""
-    out = {'ran': False, 'passed': 0, 'failed': 0, 'lines': []}
+    """The KTAP /init printed between the kunit markers, parsed by the
+    tree's kunit.py into kunit.json (kunit.ktap, kunit.txt): the KTAP
+    and the JSON test tree, or the ValueError that says why there is
+    none."""
+    k = ''.join(block for _, block in ktap.blocks(text))
     try:
-        if not ktap:
-            raise ValueError('no KTAP between the kunit markers')
-        with open(os.path.join(results, 'kunit.json'),
-                  encoding='utf-8') as f:
-            tree = json.load(f)
-    except (OSError, ValueError) as e:
-        out['lines'].append('FAIL kunit: no results (%s)' % e)
+        return k, ktap.parse(k, os.path.join(results, 'kunit'),
+                             kunit_py)[0]
+    except ValueError as e:
+        return k, e
+
+
+def judge_kunit(k, tree, listed):
+    """The KUnit differential: its cases from kunit.py's JSON @tree, and
+    the "divergence NAME: N of M" lines of the KTAP @k against the
+    listed names."""
+    out = {'ran': False, 'passed': 0, 'failed': 0, 'lines': []}
+    if isinstance(tree, ValueError):
+        out['lines'].append('FAIL kunit: no results (%s)' % tree)
         out['failed'] = 1
         return out
     out['ran'] = True
-    cases = []
-
-    def walk(group):
-        cases.extend(group.get('test_cases', []))
-        for sub in group.get('sub_groups', []):
-            walk(sub)
-    walk(tree)
+    cases = ktap.cases(tree)
     for c in cases:
         if c['status'] == 'PASS':
             out['passed'] += 1
@@ -113,7 +85,7 @@ def judge_kunit(ktap, results, listed):
         out['lines'].append('FAIL kunit: no test case ran')
     # kunit_info() lines: "# CASE: divergence NAME: N of M".
     shown = {m.group(1): int(m.group(2)) for m in re.finditer(
-        r'^\s*# \S+: divergence (\S+): (\d+) of \d+$', ktap, re.M)}
+        r'^\s*# \S+: divergence (\S+): (\d+) of \d+$', k, re.M)}
     for name in listed:
         if shown.get(name, 0):
             out['passed'] += 1
@@ -244,11 +216,11 @@ def main():
         try:
             listed = load_divergences(args.divergences, args.series,
                                       'kunit')
-            ktap = kunit_parse(text, args.results, args.kunit_py)
+            k = judge_kunit(*kunit_parse(text, args.results,
+                                         args.kunit_py), listed)
         except OSError as e:
             print('judge.diff: %s' % e, file=sys.stderr)
             return 3
-        k = judge_kunit(ktap, args.results, listed)
         if args.stale == 'report':
             gone = sum(1 for l in k['lines'] if STALE.match(l))
             k['lines'] = fixed(k['lines'])
