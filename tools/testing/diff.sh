@@ -51,7 +51,7 @@ step() {
 # The differential compares behaviour; lockdep, KASAN and kmemleak are
 # the selftests' detectors, and they make each operation tens of times
 # slower under TCG. DIFF_DEBUG=1 runs it on the debug kernel instead.
-kbuild=$(step "building the VM kernel" env VM_DEBUG="$DIFF_DEBUG" VM_KUNIT=1 \
+kbuild=$(step "building the VM kernel" env VM_DEBUG="$DIFF_DEBUG" \
 	"$vm/build-kernel.sh") || exit 3
 ups=$(step "building the real vfio_ap" "$vm/build-upstream.sh" "$kbuild") || exit 3
 model=$(step "building the model" "$vm/build-modules.sh" "$kbuild") || exit 3

@@ -1,7 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the vfio-ap-ref KUnit suites with the kernel's own kunit.py.
+# Run the vfio-ap-ref KUnit suites with the kernel's own kunit.py, on
+# UML. ARCH=s390 runs them as modules in the VM of make kselftest
+# instead (kunit-vm.sh): its debug kernel has KUnit, and no kernel of
+# their own is built.
 #
 # The build directory is keyed by kernel tree, arch and kunitconfig, so
 # each config is built once and then rebuilt incrementally, for every
@@ -10,7 +13,7 @@
 # build, the build is skipped ("kunit.py exec"); when one did, the
 # project's objects are compiled again.
 #
-# Environment: ARCH (um or s390), KVER, KDIR, KUNITCONFIG, KUNIT_EXTRA
+# Environment: ARCH (um, or s390), KVER, KDIR, KUNITCONFIG, KUNIT_EXTRA
 # (extra kunit.py arguments, e.g. --kconfig_add), JOBS; with
 # KUNIT_BUILD_DIR_ONLY=1 it only prints the build directory it would use.
 # Prints the kunit.py output and, last, "kunit(...): N passed, N failed,
@@ -25,16 +28,13 @@ ARCH=${ARCH:-um}
 JOBS=${JOBS:-$(nproc)}
 KUNITCONFIG=${KUNITCONFIG:-$PROJ/kunit/.kunitconfig}
 KUNIT_EXTRA=${KUNIT_EXTRA:-}
-need python3 make gcc flex bison bc
-archargs=(--arch="$ARCH")
 case "$ARCH" in
 um) ;;
-s390)
-	need s390x-linux-gnu-gcc qemu-system-s390x
-	archargs+=(--cross_compile=s390x-linux-gnu-)
-	;;
+s390) exec "$PROJ/tools/testing/kunit-vm.sh" ;;
 *) DIE_RC=2 die "ARCH=$ARCH: must be um or s390" ;;
 esac
+need python3 make gcc flex bison bc
+archargs=(--arch="$ARCH")
 [ -f "$KUNITCONFIG" ] || die "no kunitconfig at $KUNITCONFIG"
 
 lock_tree

@@ -70,8 +70,11 @@ step "judge" judge tests
 step "runner input" "$PROJ/tools/testing/input-tests/run.sh"
 # The UML 6.12 KUnit run is the coverage build's: every suite, plus gcov.
 step "kunit um 6.12 + coverage" "$PROJ/tools/testing/coverage.sh"
-step "kunit s390 6.12" env ARCH=s390 KVER=6.12 "$PROJ/tools/testing/kunit.sh"
-step "kunit um 6.1" env ARCH=um KVER=6.1 "$PROJ/tools/testing/kunit.sh"
+# KUnit on s390x: the suites as modules in the VM, on the debug kernel
+# of each version that the kselftest steps below use too.
+for v in 6.12 6.1; do
+	step "kunit s390 $v" env KVER=$v KDIR= "$PROJ/tools/testing/kunit-vm.sh"
+done
 # make replay runs make kselftest on the clean driver first, then once per
 # replay; the clean run's tests count here as the VM kselftests.
 step "kselftest s390 VM + replay" env DRIVER=model STRESS_SECONDS="${STRESS_SECONDS:-10}" \

@@ -6,8 +6,8 @@
 # that ci/gate builds the modules against for UML.
 #
 # The config is tinyconfig plus the fragments (base.config, unless
-# VM_DEBUG=0 debug.config, with VM_KUNIT=1 kunit.config, and
-# <VERSION.PATCHLEVEL>.config of the tree's series where it needs one),
+# VM_DEBUG=0 debug.config, kunit.config, and <VERSION.PATCHLEVEL>.config
+# of the tree's series where it needs one),
 # built with O= in the cache from the unmodified
 # base tree (KVER/KDIR). The build directory is keyed by tree and fragment
 # contents, so a changed fragment is a new build and an unchanged one is
@@ -31,7 +31,10 @@ else
 	KARCH=s390
 	frags=("$here/base.config")
 	[ "$VM_DEBUG" = 1 ] && frags+=("$here/debug.config")
-	[ "${VM_KUNIT:-0}" = 1 ] && frags+=("$here/kunit.config")
+	# KUnit as a module: the KUnit suites run in the VM of this kernel
+	# (tools/testing/kunit-vm.sh), and make diff loads its KUnit
+	# differential. Not loaded, it changes nothing else.
+	frags+=("$here/kunit.config")
 	# The fragment of the tree's own series (KVER's, or a KDIR's).
 	series=$(tree_version "$base" | cut -d. -f1,2)
 	[ -f "$here/$series.config" ] && frags+=("$here/$series.config")

@@ -5,14 +5,17 @@
 # kselftests, checks module unload, asks kmemleak, dumps lockdep's graph
 # and powers off. Every step prints a marker line the host parses:
 #   VAR: <step> <result>
-# The kernel command line carries the stress parameters (var.*=), and
-# var.mode=diff runs the differential test instead of the selftests.
+# The kernel command line carries the stress parameters (var.*=);
+# var.mode=diff runs the differential test instead of the selftests, and
+# var.mode=kunit the KUnit suites.
 #
 # /lib/modules/modules.list names the modules in load order, each with
-# its role: "kernel" (the tree's VFIO modules, left loaded), "pinned"
-# (cannot be unloaded), "sim" (unloaded after the driver), "driver"
-# (the vfio_ap driver under test, model or real) or "kunit" (a KUnit
-# test module the differential loads after its run).
+# its role and the parameters to load it with, if any. The roles:
+# "kernel" (the tree's VFIO modules, left loaded), "pinned" (cannot be
+# unloaded), "sim" (unloaded after the driver), "driver" (the vfio_ap
+# driver under test, model or real) or "kunit" (a KUnit test module:
+# var.mode=kunit loads it after the others, the differential after its
+# run).
 
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
@@ -81,8 +84,8 @@ load_module() {
 	fi
 }
 
-while read -r m role; do
-	[ "$role" = kunit ] || load_module "$m"
+while read -r m role params; do
+	[ "$role" = kunit ] || load_module "$m" $params
 done </lib/modules/modules.list
 
 # The stress runs four variants: let the kselftest timeout fit them. The
@@ -135,6 +138,42 @@ kmemleak_scan_if_ran() {
 	fi
 }
 
+# unload_modules ROLE...: rmmod the modules of those roles, last loaded
+# first; return 1 if one of them stays.
+unload_modules() {
+	local m ok=0 roles=" $* "
+	for m in $(while read -r m role _; do
+			case "$roles" in (*" $role "*) echo "$m" ;; esac
+		   done </lib/modules/modules.list | sed -n '1!G;h;$p'); do
+		rmmod "$m" || ok=1
+	done
+	return $ok
+}
+
+# The KUnit suites as modules (tools/testing/kunit-vm.sh): each module of
+# role "kunit" runs its suites as it is loaded, and the kernel prints
+# their KTAP on the console then, between markers that name the module.
+# (KUnit's debugfs keeps only the last case of a parameterised test in
+# Linux 6.1.) Then the suites, the driver and the simulation are
+# unloaded (the simulation reports what the driver left) and kmemleak
+# is asked.
+if [ "${VAR_MODE:-}" = kunit ]; then
+	while read -r m role params; do
+		[ "$role" = kunit ] || continue
+		echo "VAR: kunit begin $m"
+		load_module "$m" $params
+		echo "VAR: kunit end"
+	done </lib/modules/modules.list
+	if unload_modules kunit driver sim; then
+		echo "VAR: unload clean ok"
+	else
+		echo "VAR: unload clean failed"
+	fi
+	kmemleak_scan
+	echo "VAR: done"
+	poweroff -f
+fi
+
 # The differential test (tools/testing/diff.sh): both drivers are loaded;
 # vfio_ap_diff runs the same operations on each and compares.
 if [ "${VAR_MODE:-}" = diff ]; then
@@ -147,7 +186,7 @@ if [ "${VAR_MODE:-}" = diff ]; then
 	echo "VAR: diff exit $?"
 	# The KUnit differential (role "kunit"), with the run's seed: its
 	# suite's KTAP from KUnit's debugfs, between markers.
-	while read -r m role; do
+	while read -r m role _; do
 		[ "$role" = kunit ] || continue
 		load_module "$m" "seed=${VAR_SEED:-1}"
 		echo "VAR: kunit begin"
@@ -223,12 +262,7 @@ unload_checks() {
 	fi
 	exec 3>&-
 	wait $hold
-	local ok=1
-	for m in $(awk '$2 == "driver" || $2 == "sim" { print $1 }' \
-		   /lib/modules/modules.list | sed -n '1!G;h;$p'); do
-		rmmod "$m" || ok=0
-	done
-	if [ $ok = 1 ]; then
+	if unload_modules driver sim; then
 		echo "VAR: unload clean ok"
 	else
 		echo "VAR: unload clean failed"

@@ -4,9 +4,9 @@
 # make-image.sh MODULE_LIST KSELFTEST_DIR OUT: a gzip'd initramfs with
 # busybox-static:s390x, init.sh as /init, stall-watch.sh as
 # /bin/stall-watch, the modules and the installed kselftests. MODULE_LIST
-# has one line per module in load order: its .ko path and its role (see
-# init.sh); /init gets it as /lib/modules/modules.list with names for
-# paths.
+# has one line per module in load order: its .ko path, its role (see
+# init.sh) and the parameters to load it with, if any; /init gets it as
+# /lib/modules/modules.list with names for paths.
 
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
@@ -29,10 +29,10 @@ cp "$busybox" "$root/bin/busybox"
 cp "$PROJ/tools/testing/vm/init.sh" "$root/init"
 cp "$PROJ/tools/testing/vm/stall-watch.sh" "$root/bin/stall-watch"
 chmod 755 "$root/init" "$root/bin/stall-watch"
-while read -r ko role; do
+while read -r ko role params; do
 	[ -f "$ko" ] || die "module $ko is missing"
 	cp "$ko" "$root/lib/modules/"
-	echo "$(basename "$ko" .ko) $role" >>"$root/lib/modules/modules.list"
+	echo "$(basename "$ko" .ko) $role${params:+ $params}" >>"$root/lib/modules/modules.list"
 done <"$list"
 cp -a "$ksft" "$root/kselftest"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
