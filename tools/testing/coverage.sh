@@ -11,22 +11,9 @@ set -euo pipefail
 
 need lcov gcov
 COVERAGE_MIN=${COVERAGE_MIN:-95}
-cfg=$CACHE/coverage.kunitconfig
-mkdir -p "$CACHE"
-{ cat "$PROJ/kunit/.kunitconfig"
-  cat <<'KC'
-CONFIG_DEBUG_INFO=y
-CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y
-CONFIG_GCOV=y
-KC
-} >"$cfg.tmp"
-cmp -s "$cfg.tmp" "$cfg" 2>/dev/null || mv "$cfg.tmp" "$cfg"
-rm -f "$cfg.tmp"
-
-# GCC 12's libgcov.a defines mangle_path(), as fs/seq_file.c does: rename
-# the kernel's on the command line, leaving the tree untouched.
-export ARCH=um KUNITCONFIG=$cfg
-export KUNIT_EXTRA="--make_options=KCFLAGS=-Dmangle_path=kernel_mangle_path"
+# kunit.sh's default UML build is a gcov build.
+export ARCH=um
+unset KUNITCONFIG KUNIT_EXTRA
 build=$(KUNIT_BUILD_DIR_ONLY=1 "$PROJ/tools/testing/kunit.sh")
 [ -d "$build" ] && find "$build" -name '*.gcda' -delete
 # Not under set -e: a failed run must still show its log's tail.

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Run the vfio-ap-ref KUnit suites with the kernel's own kunit.py, on
-# UML. ARCH=s390 runs them as modules in the VM of make kselftest
-# instead (kunit-vm.sh): its debug kernel has KUnit, and no kernel of
-# their own is built.
+# UML, with gcov unless KUNITCONFIG names another config: that one build
+# serves make kunit, make coverage and ci/gate. ARCH=s390 runs them as
+# modules in the VM of make kselftest instead (kunit-vm.sh): its debug
+# kernel has KUnit, and no kernel of their own is built.
 #
 # The build directory is keyed by kernel tree, arch and kunitconfig, so
 # each config is built once and then rebuilt incrementally, for every
@@ -26,13 +27,31 @@ check_tree_vars
 check_uint JOBS 1 1024
 ARCH=${ARCH:-um}
 JOBS=${JOBS:-$(nproc)}
-KUNITCONFIG=${KUNITCONFIG:-$PROJ/kunit/.kunitconfig}
 KUNIT_EXTRA=${KUNIT_EXTRA:-}
 case "$ARCH" in
 um) ;;
 s390) exec "$PROJ/tools/testing/kunit-vm.sh" ;;
 *) DIE_RC=2 die "ARCH=$ARCH: must be um or s390" ;;
 esac
+if [ -z "${KUNITCONFIG:-}" ]; then
+	# One UML kernel per tree serves make kunit, make coverage and
+	# ci/gate's runs of each patch: the suites' kunitconfig with gcov
+	# (coverage.sh reads what the run leaves). GCC 12's libgcov.a
+	# defines mangle_path(), as fs/seq_file.c does: the kernel's is
+	# renamed on the command line, leaving the tree untouched.
+	cfg=$({ cat "$PROJ/kunit/.kunitconfig"
+		cat <<'KC'
+CONFIG_DEBUG_INFO=y
+CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y
+CONFIG_GCOV=y
+KC
+	})
+	KUNITCONFIG=$CACHE/kunit-um-$(short_hash <<<"$cfg").kunitconfig
+	mkdir -p "$CACHE"
+	[ -f "$KUNITCONFIG" ] || { echo "$cfg" >"$KUNITCONFIG.$$" &&
+		mv "$KUNITCONFIG.$$" "$KUNITCONFIG"; }
+	KUNIT_EXTRA="--make_options=KCFLAGS=-Dmangle_path=kernel_mangle_path${KUNIT_EXTRA:+ $KUNIT_EXTRA}"
+fi
 need python3 make gcc flex bison bc
 archargs=(--arch="$ARCH")
 [ -f "$KUNITCONFIG" ] || die "no kunitconfig at $KUNITCONFIG"
