@@ -158,8 +158,7 @@ class Boot:
     this boot skipped them."""
 
     def __init__(self, path, number, ran_before, allow):
-        with open(path, encoding='utf-8', errors='replace') as f:
-            self.text = f.read()
+        self.text = scan_console.read(path)
         self.path = path
         self.number = number
         self.ran_before = set(ran_before)

@@ -202,9 +202,7 @@ def main():
                     'the KUnit differential of the console')
     args = ap.parse_args()
     try:
-        with open(os.path.join(args.results, 'console.log'),
-                  encoding='utf-8', errors='replace') as f:
-            text = f.read()
+        text = scan_console.read(os.path.join(args.results, 'console.log'))
         allow = scan_console.load_allowlist(args.allowlist)
         entries = findings.load(args.findings) if args.findings else []
     except (OSError, ValueError, re.error) as e:

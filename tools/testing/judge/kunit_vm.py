@@ -115,9 +115,7 @@ def main():
                     help='what ran, for the counts line')
     args = ap.parse_args()
     try:
-        with open(os.path.join(args.results, 'console.log'),
-                  encoding='utf-8', errors='replace') as f:
-            text = f.read()
+        text = scan_console.read(os.path.join(args.results, 'console.log'))
         allow = scan_console.load_allowlist(args.allowlist)
         v = judge(text, allow, args.results, args.kunit_py,
                   [s for s in args.suites.split(',') if s])

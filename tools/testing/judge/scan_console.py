@@ -276,6 +276,13 @@ def load_allowlist(path):
     return entries
 
 
+def read(path):
+    """The text of the console log at @path; what is not UTF-8 (a
+    console cut in a character) is replaced."""
+    with open(path, encoding='utf-8', errors='replace') as f:
+        return f.read()
+
+
 def judged(text, allow):
     """scan() as dicts: title, count, line, and the allowlist's reason or None."""
     out = []
@@ -292,8 +299,7 @@ def main():
     ap.add_argument('log')
     args = ap.parse_args()
     try:
-        with open(args.log, encoding='utf-8', errors='replace') as f:
-            text = f.read()
+        text = read(args.log)
         allow = load_allowlist(args.allowlist) if args.allowlist else []
     except (OSError, ValueError, re.error) as e:
         print('scan_console: %s' % e, file=sys.stderr)
