@@ -51,27 +51,30 @@ def load_divergences(path, series, test):
 
 def kunit_parse(text, results, kunit_py):
     """The KTAP /init printed between the kunit markers, parsed by the
-    tree's kunit.py into kunit.json (kunit.ktap, kunit.txt): the KTAP
-    and the JSON test tree, or the ValueError that says why there is
-    none."""
+    tree's kunit.py into kunit.json (kunit.ktap, kunit.txt): the KTAP,
+    the JSON test tree (or the ValueError that says why there is none)
+    and the number of problems kunit.py found in the KTAP."""
     k = ''.join(block for _, block in ktap.blocks(text))
     try:
-        return k, ktap.parse(k, os.path.join(results, 'kunit'),
-                             kunit_py)[0]
+        return (k, *ktap.parse(k, os.path.join(results, 'kunit'), kunit_py))
     except ValueError as e:
-        return k, e
+        return k, e, 0
 
 
-def judge_kunit(k, tree, listed):
+def judge_kunit(k, tree, problems, listed):
     """The KUnit differential: its cases from kunit.py's JSON @tree, and
     the "divergence NAME: N of M" lines of the KTAP @k against the
-    listed names."""
+    listed names. @problems that kunit.py found in the KTAP fail it."""
     out = {'ran': False, 'passed': 0, 'failed': 0, 'lines': []}
     if isinstance(tree, ValueError):
         out['lines'].append('FAIL kunit: no results (%s)' % tree)
         out['failed'] = 1
         return out
     out['ran'] = True
+    if problems:
+        out['failed'] += 1
+        out['lines'].append('FAIL kunit: kunit.py found %d errors in the '
+                            'KTAP (kunit.txt)' % problems)
     cases = ktap.cases(tree)
     for c in cases:
         if c['status'] == 'PASS':
