@@ -5,9 +5,10 @@
 # in the VM of make kselftest. The kernel is the selftests' debug kernel
 # (lockdep, KASAN, kmemleak), which has KUnit as a module
 # (vm/kunit.config): no kernel of its own is built. /init loads the
-# model's modules, kunit.ko and the suites' modules, prints each suite's
-# KTAP from KUnit's debugfs, unloads them all and asks kmemleak; the
-# tree's kunit.py parses the KTAP (judge/kunit_vm.py).
+# model's modules and kunit.ko, then each suite module between markers
+# (the KTAP the kernel prints as its suites run lands between them),
+# unloads them all and asks kmemleak; the tree's kunit.py parses each
+# module's KTAP (judge/kunit_vm.py).
 #
 # Prints kunit.py's report of each suite, the kernel reports and, last,
 # "kunit(s390, TREE): N passed, N failed, N skipped".

@@ -14,7 +14,7 @@
 # build, the build is skipped ("kunit.py exec"); when one did, the
 # project's objects are compiled again.
 #
-# Environment: ARCH (um, or s390), KVER, KDIR, KUNITCONFIG, KUNIT_EXTRA
+# Environment: ARCH (um or s390), KVER, KDIR, KUNITCONFIG, KUNIT_EXTRA
 # (extra kunit.py arguments, e.g. --kconfig_add), JOBS; with
 # KUNIT_BUILD_DIR_ONLY=1 it only prints the build directory it would use.
 # Prints the kunit.py output and, last, "kunit(...): N passed, N failed,
