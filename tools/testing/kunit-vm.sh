@@ -54,6 +54,9 @@ step "making the initramfs" "$vm/make-image.sh" "$results/modules.txt" \
 	"$ksft" "$results/initramfs.cpio.gz" || exit 3
 cp "$kbuild/.config" "$results/kernel.config"
 echo "  KUNIT s390 VM $(basename "$tree") -> $results" >&2
+# insmod waits while the module's suites run, and one case may run for
+# tens of seconds here: the hung-task timeout is 300 s, KUnit's own
+# timeout per case (kselftest's 10 s reported the waiting insmod).
 VM_TIMEOUT=${VM_TIMEOUT:-600} \
 	"$vm/boot.sh" "$kbuild/arch/s390/boot/bzImage" \
 	"$results/initramfs.cpio.gz" "$results/console.log" var.mode=kunit \
