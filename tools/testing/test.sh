@@ -46,14 +46,16 @@ step() {
 		{
 			echo "--- $name (exit $rc):"
 			# The replay table, the verdicts, the new kernel reports
-			# and stale findings, the failed tests (known ones too) and the
-			# counts that failed.
+			# (kselftest's and KUnit's) and stale findings, the failed
+			# tests (known ones too) and the counts that failed.
 			awk '/^\| / || /^verdict: / || /stale|^infrastructure/ ||
-			     /^  [a-z_.]+ +fail / ||
+			     /^FAIL / || /^  [a-z_.]+ +fail / ||
 			     / [0-9]+ passed, [1-9][0-9]* failed/ { print; next }
-			     /^kernel reports: [1-9]/ { rep = 1; print; next }
+			     /^kernel reports: [1-9]/ || /^report: .* -- NEW$/ {
+				     rep = 1; print; next
+			     }
 			     rep && /^  / { print; next }
-			     { rep = 0 }' "$log" | tail -n 40
+			     { rep = 0 }' "$log" | tail -n 60
 		} >>"$why_failed"
 	fi
 	step_times+=("$(printf '%6d s  %s' $((SECONDS - t0)) "$name")")

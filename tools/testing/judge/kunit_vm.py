@@ -25,6 +25,8 @@ import sys
 from . import ktap
 from . import scan_console
 
+# How many console lines of a new report the summary shows.
+EXCERPT = 30
 
 def judge(text, allow, results, kunit_py, suites):
     """The verdict as a dict: exit code, counts and lines."""
@@ -68,10 +70,15 @@ def judge(text, allow, results, kunit_py, suites):
         v['lines'].append('FAIL unload: a module did not unload')
     reports = scan_console.judged(text, allow)
     new = [r for r in reports if not r['allowed']]
+    lines = text.splitlines()
     for r in reports:
-        v['reports'].append('%s (x%d) -- %s' % (
-            r['title'], r['count'],
-            'allowed: %s' % r['allowed'] if r['allowed'] else 'NEW'))
+        # A new report's first lines too: a CI log may be all there is.
+        v['reports'].append({
+            'title': '%s (x%d) -- %s' % (
+                r['title'], r['count'],
+                'allowed: %s' % r['allowed'] if r['allowed'] else 'NEW'),
+            'excerpt': [] if r['allowed'] else
+            lines[r['line'] - 1:r['line'] - 1 + EXCERPT]})
     hang = any(scan_console.detector_of(r['title']) == 'hang'
                for r in new) or 'VAR-HOST: watchdog fired' in text
     done = re.search(r'^VAR: done$', text, re.M)
@@ -94,7 +101,9 @@ def summary(v, desc):
                 3: 'failed: the run did not complete (infrastructure)',
                 4: 'failed: hang or timeout'}
     out = list(v['lines'])
-    out += ['report: ' + r for r in v['reports']]
+    for r in v['reports']:
+        out.append('report: ' + r['title'])
+        out += ['  | ' + x for x in r['excerpt']]
     out.append('verdict: %s (exit %d)' % (verdicts[v['exit']], v['exit']))
     # A run that did not complete counts one failure at least, so that
     # make test's sum of counts fails too.

@@ -108,8 +108,17 @@ class Verdict(unittest.TestCase):
         v = self.judge(block('a', ['ok']) + block('b', ['ok']) +
                        '==================================================\n'
                        'BUG: KASAN: slab-use-after-free in glue_fn+0x1/0x2\n'
+                       'Read of size 8 at addr 000000000badc0de\n'
                        'VAR: done\n')
         self.assertEqual(v['exit'], 2)
+        # The summary, which make test repeats at its end, names the
+        # report and shows its first lines.
+        s = kunit_vm.summary(v, 's390').splitlines()
+        i = s.index('report: KASAN: slab-use-after-free in glue_fn '
+                    '(x1) -- NEW')
+        self.assertEqual(s[i + 1:i + 3], [
+            '  | BUG: KASAN: slab-use-after-free in glue_fn+0x1/0x2',
+            '  | Read of size 8 at addr 000000000badc0de'])
 
     def test_not_done(self):
         v = self.judge(block('a', ['ok']) + block('b', ['ok']))
