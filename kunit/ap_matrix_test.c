@@ -14,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -31,6 +32,18 @@
 static unsigned int rounds = 1000;
 module_param(rounds, uint, 0444);
 MODULE_PARM_DESC(rounds, "generated inputs of each randomised test (1000)");
+
+/*
+ * Whether round @i of a randomised test is still to run. Each round
+ * yields the CPU first: the VM kernel does not preempt, and a test
+ * that held a CPU for 60 s (its 100 rounds of the format test under
+ * KASAN, on a loaded host) was reported as an RCU stall.
+ */
+static bool more_rounds(unsigned int i)
+{
+	cond_resched();
+	return i < rounds;
+}
 
 /*
  * The kernel's seeded generator (prandom_u32_state(), as the simulation's
@@ -178,7 +191,7 @@ static void ap_matrix_test_parse_id_random(struct kunit *test)
 	int i;
 
 	prandom_seed_state(&s, seed);
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; more_rounds(i); i++) {
 		unsigned long v = rng_below(&s, 600), max = rng_below(&s, 300);
 		unsigned long id = ~0UL;
 		int form = rng_below(&s, 4), expect, ret;
@@ -314,7 +327,7 @@ static void ap_matrix_test_check_sharing_random(struct kunit *test)
 
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; more_rounds(i); i++) {
 		bool hit;
 
 		rng_mask(&s, a.apm, r);
@@ -502,7 +515,7 @@ static void ap_matrix_test_filter_random(struct kunit *test)
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, usable);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; more_rounds(i); i++) {
 		unsigned int p = rng_below(&s, 4);
 		bool changed, want_changed = false;
 
@@ -549,7 +562,7 @@ static void ap_matrix_test_filter_cdoms_random(struct kunit *test)
 
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; more_rounds(i); i++) {
 		DECLARE_BITMAP(apm_before, NBITS);
 		bool want_changed = false;
 
@@ -596,7 +609,7 @@ static void ap_matrix_test_config_diff_random(struct kunit *test)
 
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; more_rounds(i); i++) {
 		unsigned long *om[3] = { o.apm, o.aqm, o.adm };
 		unsigned long *nm[3] = { n.apm, n.aqm, n.adm };
 		unsigned long *am[3] = { added.apm, added.aqm, added.adm };
@@ -711,7 +724,7 @@ static void ap_matrix_test_filter_card_types_random(struct kunit *test)
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, type);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; more_rounds(i); i++) {
 		rng_mask(&s, apm, r);
 		rng_mask(&s, aqm, r + NBITS);
 		for (a = 0; a < NBITS; a++) {
@@ -839,7 +852,7 @@ static void ap_matrix_test_format_random(struct kunit *test)
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_NOT_NULL(test, want);
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; more_rounds(i); i++) {
 		unsigned long a, q, amax, qmax;
 		size_t n, w = 0, lim = rng_below(&s, 3) ? size : rng_below(&s, 300);
 		bool apm_any = false, aqm_any = false;
@@ -982,7 +995,7 @@ static void ap_matrix_test_parse_mask_random(struct kunit *test)
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	KUNIT_ASSERT_NOT_NULL(test, str);
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; more_rounds(i); i++) {
 		size_t len = 0;
 
 		rng_mask(&s, old, r);
@@ -1110,7 +1123,7 @@ static void ap_matrix_test_encode_apcb_random(struct kunit *test)
 
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; more_rounds(i); i++) {
 		enum ap_crycb_format fmt = fmts[rng_below(&s, 3)];
 		bool f2 = fmt == AP_CRYCB_FORMAT2;
 		/* Field offsets and sizes of apm, aqm, adm in bytes. */
@@ -1181,7 +1194,7 @@ static void ap_matrix_test_decode_apcb_random(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, in[k]);
 		KUNIT_ASSERT_NOT_NULL(test, out[k]);
 	}
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; more_rounds(i); i++) {
 		enum ap_crycb_format fmt = fmts[rng_below(&s, 3)];
 		bool f2 = fmt == AP_CRYCB_FORMAT2;
 		/* Ids the format holds: 256 each, or 64 adapters, 16 domains. */
@@ -1237,7 +1250,7 @@ static void ap_matrix_test_pick_apqn_random(struct kunit *test)
 
 	prandom_seed_state(&s, seed);
 	KUNIT_ASSERT_NOT_NULL(test, r);
-	for (i = 0; i < rounds; i++) {
+	for (i = 0; more_rounds(i); i++) {
 		rng_mask(&s, apm, r);
 		rng_mask(&s, aqm, r + NBITS);
 		apqn = ap_matrix_pick_apqn(apm, aqm, rng_next(&s));
