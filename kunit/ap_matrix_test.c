@@ -27,7 +27,7 @@
  * The generated inputs of each randomised test. The s390x VM runs the
  * suite under KASAN and lockdep, where one round of the format test
  * takes about 100 ms: it loads this module with fewer
- * (tools/testing/kunit-vm.sh). UML runs all of them.
+ * (kunit/suites.txt). UML runs all of them.
  */
 static unsigned int rounds = 1000;
 module_param(rounds, uint, 0444);

@@ -35,19 +35,15 @@ step() {
 kbuild=$(step "building the VM kernel" "$vm/build-kernel.sh") || exit 3
 mods=$(step "building the modules" env KUNIT_MODULES=1 \
 	"$vm/build-modules.sh" "$kbuild") || exit 3
-# Each suite's module, its name and its module parameters. A round of
-# ap_matrix's randomised tests takes up to 100 ms here: 100 of them, not
-# UML's 1000.
-suites="ap_matrix_test ap_matrix rounds=100
-vfio_ap_glue_test vfio_ap_ref_glue"
 {
 	echo "$kbuild/lib/kunit/kunit.ko kernel"
 	echo "$mods/vfio_ap_ref_core.ko sim"
 	echo "$mods/vfio_ap_sim.ko sim"
 	echo "$mods/vfio_ap_ref.ko driver"
-	while read -r m _ params; do
+	# Each suite's module with its parameters (kunit/suites.txt).
+	while read -r m _ _ params; do
 		echo "$mods/kunit/$m.ko kunit $params"
-	done <<<"$suites"
+	done < <(kunit_suites)
 } >"$results/modules.txt"
 ksft=$(step "building the selftests" "$vm/build-selftests.sh") || exit 3
 step "making the initramfs" "$vm/make-image.sh" "$results/modules.txt" \
@@ -62,7 +58,7 @@ VM_TIMEOUT=${VM_TIMEOUT:-600} \
 	"$results/initramfs.cpio.gz" "$results/console.log" var.mode=kunit \
 	var.hung_secs=300
 rm -f "$results/initramfs.cpio.gz"
-names=$(cut -d' ' -f2 <<<"$suites" | paste -sd,)
+names=$(kunit_suites | awk '{ print $3 }' | paste -sd,)
 judge kunit_vm "$results" --allowlist "$PROJ/tools/testing/allowlist.txt" \
 	--kunit-py "$tree/tools/testing/kunit/kunit.py" --suites "$names" \
 	--desc "s390, $(basename "$tree")"

@@ -110,13 +110,11 @@ passed=${passed:-0}
 skipped=${skipped:-0}
 failed=$((total - passed - skipped))
 # Every suite the kunitconfig enables must have run.
-suites=()
-grep -q '^CONFIG_VFIO_AP_REF_CORE_KUNIT_TEST=y' "$KUNITCONFIG" && suites+=(ap_matrix)
-grep -q '^CONFIG_VFIO_AP_REF_GLUE_KUNIT_TEST=y' "$KUNITCONFIG" && suites+=(vfio_ap_ref_glue)
-for suite in "${suites[@]}"; do
+while read -r _ config suite _; do
+	grep -q "^CONFIG_$config=y" "$KUNITCONFIG" || continue
 	grep -qE "\[(PASSED|FAILED|CRASHED|SKIPPED)\] $suite =" "$log" ||
 		{ echo "kunit: suite $suite did not run" >&2; failed=$((failed + 1)); }
-done
+done < <(kunit_suites)
 [ "$cmd" = run ] && echo "$stamp" >"$build/.vfio_ap_ref_stamp"
 echo "kunit($ARCH, $(basename "$tree")): $passed passed, $failed failed, $skipped skipped"
 [ "$rc" = 0 ] && [ "$failed" = 0 ]

@@ -26,6 +26,12 @@ need() {
 	done
 }
 
+# The table of the KUnit suites (kunit/suites.txt) without its comments:
+# "MODULE CONFIG SUITE [PARAM...]" per line.
+kunit_suites() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$PROJ/kunit/suites.txt"
+}
+
 # check_uint NAME MIN MAX: the variable NAME, when set and not empty,
 # holds an integer from MIN to MAX (written back without leading zeros,
 # which bash arithmetic reads as octal); else exit 2, naming NAME and

@@ -9,7 +9,7 @@
 # replay of tools/testing/replay/model/, see replay.sh) the patch is
 # applied to that copy; the checkout's driver/ is never touched. With
 # KUNIT_MODULES=1 it also builds the KUnit suites of kunit/ as modules
-# (ap_matrix_test, vfio_ap_glue_test), from a copy in kunit/ inside the
+# (those of kunit/suites.txt), from a copy in kunit/ inside the
 # driver's, against the driver's Module.symvers: the kernel must have
 # KUnit (vm/kunit.config).
 
@@ -50,8 +50,8 @@ if [ "${KUNIT_MODULES:-0}" = 1 ]; then
 		KBUILD_EXTRA_SYMBOLS="$src/Module.symvers" modules >>"$log" 2>&1 ||
 		{ tail -n 30 "$log" >&2; die "building the KUnit modules failed; see $log"; }
 	grep -E 'warning:' "$log" >&2 && die "the KUnit module build has warnings; see $log"
-	for m in ap_matrix_test vfio_ap_glue_test; do
+	while read -r m _; do
 		[ -f "$src/kunit/$m.ko" ] || die "no kunit/$m.ko after the module build"
-	done
+	done < <(kunit_suites)
 fi
 echo "$src"
