@@ -4,15 +4,16 @@
 # (make deps) and builds in a cache outside the checkout:
 # ${XDG_CACHE_HOME:-~/.cache}/vfio-ap-ref (or VFIO_AP_REF_CACHE).
 #
-#   make test                 every test: checkpatch, KUnit on UML and
-#                             s390x for 6.12, KUnit on UML for 6.1,
-#                             coverage of the pure core, the VM kselftests
+#   make test                 every test: checkpatch, KUnit on UML for
+#                             6.12 with the coverage of the pure core,
+#                             KUnit on s390x for 6.12 and 6.1, the VM kselftests
 #                             and replays of the model and of the real
 #                             vfio_ap (6.12, 6.1), the differentials, and
 #                             ci/gate on its samples
 #   make kunit [ARCH=um|s390] [KVER=6.12|6.1] [KDIR=<your tree>]
 #   make coverage             line and branch coverage of the pure core
-#   make checkpatch           checkpatch.pl --strict on driver/ and kunit/
+#   make checkpatch           checkpatch.pl --strict and kernel-doc on
+#                             driver/, upstream/, kunit/ and selftests/
 #   make kselftest [STRESS_SECONDS=20 STRESS_THREADS=4 SEED=n]
 #                             selftests in an s390x VM under QEMU, with
 #                             lockdep, KASAN, kmemleak and hung-task checks
@@ -38,7 +39,7 @@ export DRIVER KVER KDIR STRESS_SECONDS STRESS_THREADS SEED BUG RUNS DIFF_OPS \
 .PHONY: help deps kunit coverage checkpatch kselftest replay test bench diff
 
 help:
-	@sed -n '3,29s/^# \{0,1\}//p' Makefile
+	@sed -n '3,30s/^# \{0,1\}//p' Makefile
 
 deps:
 	@$(T)/deps.sh
