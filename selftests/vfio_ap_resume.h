@@ -34,14 +34,21 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Whether the comma list @list (NULL or empty: none) holds @test. */
+/*
+ * Whether the comma list @list (NULL or empty: none) holds @test; an
+ * element "PREFIX.*" holds every test whose name begins "PREFIX.".
+ */
 static inline bool var_list_has(const char *list, const char *test)
 {
-	size_t len = strlen(test);
+	size_t len = strlen(test), n;
 
 	while (list && *list) {
-		if (!strncmp(list, test, len) &&
-		    (list[len] == ',' || list[len] == '\0'))
+		n = strcspn(list, ",");
+		if (n == len && !strncmp(list, test, len))
+			return true;
+		/* "var.*": every test whose name begins "var.". */
+		if (n >= 2 && list[n - 1] == '*' && list[n - 2] == '.' &&
+		    n - 1 <= len && !strncmp(list, test, n - 1))
 			return true;
 		list = strchr(list, ',');
 		if (list)

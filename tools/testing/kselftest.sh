@@ -19,7 +19,11 @@
 # scratch copy of the driver's sources, see replay/replay.sh),
 # VM_STOP_GRACE (stop the VM that many seconds after the first detection,
 # as make replay does), VM_ONLY (run those tests alone, a comma list of
-# TAP names, e.g. var.queue_status,stress.kvm_hotplug.run), and
+# TAP names, e.g. var.queue_status,stress.kvm_hotplug.run; "var.*" is
+# every test of that prefix), QUICK=1 (the inner loop of a developer's
+# edit: the functional tests and one stress variant, "everything", unless
+# VM_ONLY names others, and one kmemleak scan instead of three, after the
+# tests while the modules are loaded), and
 # STALE=report (a stale finding is reported as fixed, not failed: ci/gate
 # on a series that fixes one).
 
@@ -41,8 +45,11 @@ check_uint STRESS_SECONDS 0 3600
 check_uint STRESS_THREADS 1 16
 check_uint VM_BOOTS 1 99
 check_uint VM_TIMEOUT 30 86400
+check_uint QUICK 0 1
 is_test_list "${VM_ONLY:-}" ||
 	DIE_RC=2 die "VM_ONLY=$VM_ONLY: must be a comma list of test names, e.g. var.queue_status"
+QUICK=${QUICK:-0}
+[ "$QUICK" = 0 ] || VM_ONLY=${VM_ONLY:-var.*,stress.everything.run}
 # Fail fast, before any build, on a tree upstream mode cannot use.
 if [ "$DRIVER" = upstream ]; then
 	tree=$(base_tree) || exit 3
@@ -174,7 +181,7 @@ while :; do
 		"var.stress_threads=$STRESS_THREADS" "var.defer=$defer" \
 		"var.hung_secs=$hung_secs" "var.stall_secs=$stall_secs" \
 		"rcupdate.rcu_cpu_stall_timeout=$rcu_stall_secs" \
-		${VM_ONLY:+"var.only=$VM_ONLY"} \
+		${VM_ONLY:+"var.only=$VM_ONLY"} "var.quick=$QUICK" \
 		${ran:+"var.ran=$ran"}
 	logs+=("$dir/console.log")
 	[ "$n" -lt "$max_boots" ] || break

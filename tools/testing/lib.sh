@@ -48,10 +48,11 @@ check_uint() {
 
 # is_test_list VALUE: whether VALUE is empty or a comma list of selftest
 # TAP names (var.queue_status,stress.kvm_hotplug.run), as VM_ONLY and
-# ci/gate --only take them.
+# ci/gate --only take them; a name's last part may be "*", every test
+# of that prefix (var.*).
 is_test_list() {
-	[ -z "$1" ] ||
-		[[ "$1" =~ ^([a-z0-9_]+\.)+[a-z0-9_]+(,([a-z0-9_]+\.)+[a-z0-9_]+)*$ ]]
+	local name='([a-z0-9_]+\.)+([a-z0-9_]+|\*)'
+	[ -z "$1" ] || [[ "$1" =~ ^$name(,$name)*$ ]]
 }
 
 # check_tree_vars: KDIR, when set, is a kernel source tree, else KVER is
