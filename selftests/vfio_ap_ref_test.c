@@ -12,88 +12,8 @@
 
 #include "../kselftest_harness.h"
 #include "vfio_ap_ref.h"
-#include "vfio_ap_resume.h"
+#include "vfio_ap_fixture.h"
 #include "vfio_ap_state.h"
-
-#define GUEST	42
-
-FIXTURE(var) {
-	int vfio_fd;			/* UUID_A's open VFIO device */
-	struct vfio_link link[2];	/* UUID_A's and UUID_B's groups */
-};
-
-static void host_reset(void)
-{
-	static const char * const undo[] = {
-		"-a 1", "-a 2", "-a 3", "-a 7", "-d 4", "-d 5", "-d 8", "-c 6",
-		"type 7 10", "scan",
-	};
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(undo); i++)
-		host_cmd(undo[i]);
-}
-
-FIXTURE_SETUP(var)
-{
-	static const char * const setup[] = {
-		"+a 1", "+a 2", "+a 3", "+d 4", "+d 5", "+c 6", "scan",
-	};
-	char name[128];
-	unsigned int i;
-
-	snprintf(name, sizeof(name), "var.%s", _metadata->name);
-	VAR_TEST_BEGIN(name);
-	self->vfio_fd = -1;
-	self->link[0] = (struct vfio_link)VFIO_LINK_INIT;
-	self->link[1] = (struct vfio_link)VFIO_LINK_INIT;
-	/* A test killed by its timeout leaves its state behind. */
-	var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", GUEST);
-	mdev_write(UUID_A, "remove", "1");
-	mdev_write(UUID_B, "remove", "1");
-	host_reset();
-	var_write(tpath("%s/apmask", VAR_BUS), "0x");
-	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
-	for (i = 0; i < ARRAY_SIZE(setup); i++)
-		ASSERT_EQ(0, host_cmd(setup[i])) TH_LOG("host command %u", i);
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_A));
-}
-
-FIXTURE_TEARDOWN(var)
-{
-	char p[256];
-
-	if (self->vfio_fd >= 0)
-		close(self->vfio_fd);
-	var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", GUEST);
-	vfio_link_close(&self->link[0]);
-	vfio_link_close(&self->link[1]);
-	var_write(mdev_path(p, UUID_A, "remove"), "1");
-	var_write(mdev_path(p, UUID_B, "remove"), "1");
-	var_write(tpath("%s/apmask", VAR_BUS), "0x");
-	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
-	host_reset();
-}
-
-/*
- * Create guest GUEST, link @uuid's group to it and open the mdev's VFIO
- * device: a file descriptor or -errno.
- */
-static int attach(struct vfio_link *l, const char *uuid)
-{
-	int ret;
-
-	ret = var_writef(tpath("%s/guests/create", VAR_DBG), "%d", GUEST);
-	if (ret && ret != -EEXIST)
-		return ret;
-	ret = vfio_link_open(l, uuid);
-	if (ret)
-		return ret;
-	ret = guest_vfio(GUEST, true, l, uuid);
-	if (ret && ret != -EEXIST)
-		return ret;
-	return vfio_device_open(l, uuid);
-}
 
 /*
  * Unload the driver and load it again, first of all the tests: its exit
@@ -302,50 +222,6 @@ TEST_F(var, assign_errors_roll_back)
 	EXPECT_EQ(0, mdev_write(UUID_A, "assign_control_domain", "6"));
 }
 
-/*
- * A file of the bad-input table: "type/NAME" under the mdev type,
- * "bus/NAME" on the AP bus, "dbg/NAME" in the simulation's debugfs, an
- * absolute path, or else an attribute of
- * mdev UUID_A.
- */
-static const char *bad_path(const char *file)
-{
-	if (!strncmp(file, "type/", 5))
-		return tpath("%s/%s", VAR_TYPE, file + 5);
-	if (!strncmp(file, "bus/", 4))
-		return tpath("%s/%s", VAR_BUS, file + 4);
-	if (!strncmp(file, "dbg/", 4))
-		return tpath("%s/%s", VAR_DBG, file + 4);
-	if (file[0] == '/')
-		return file;
-	return tpath("%s/%s/%s", VAR_ROOT, UUID_A, file);
-}
-
-/* Everything a write could change, as text. */
-static void snapshot(char *out, size_t size)
-{
-	static const char * const files[] = {
-		"matrix", "guest_matrix", "control_domains",
-		"type/available_instances", "bus/apmask", "bus/aqmask",
-		"dbg/ap/config",
-	};
-	size_t len = 0;
-	unsigned int i;
-	int n;
-
-	out[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
-		const char *path = bad_path(files[i]);
-
-		len += snprintf(out + len, size - len, "%s:\n", path);
-		n = var_read(path, out + len, size - len);
-		if (n > 0)
-			len += n;
-	}
-	len += snprintf(out + len, size - len, "guest:%d",
-			access(tpath("%s/guests/42", VAR_DBG), F_OK) == 0);
-}
-
 #define T_MODEL		1
 #define T_UPSTREAM	2
 #define T_BOTH		(T_MODEL | T_UPSTREAM)
@@ -494,7 +370,7 @@ TEST_F_TIMEOUT(var, bad_input_every_write, 900)
 			}
 			if (ret) {
 				snapshot(after, 65536);
-				EXPECT_STREQ(before, after)
+				EXPECT_STREQ("", snapshot_diff(before, after))
 					TH_LOG("%s <- %s changed state", b->file,
 					       names[k]);
 			}
@@ -789,8 +665,6 @@ TEST_F(var, two_mdevs_one_guest_eperm)
 
 int main(int argc, char **argv)
 {
-	if (!var_target_detect())
-		ksft_exit_skip("no vfio_ap driver and simulation loaded, or no debugfs\n");
-	ksft_print_msg("driver: %s\n", var_t->name);
+	var_target_or_skip();
 	return test_harness_run(argc, argv);
 }

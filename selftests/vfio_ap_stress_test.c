@@ -605,8 +605,6 @@ TEST_F_TIMEOUT(stress, run, 3600)
 
 int main(int argc, char **argv)
 {
-	if (!var_target_detect())
-		ksft_exit_skip("no vfio_ap driver and simulation loaded, or no debugfs\n");
-	ksft_print_msg("driver: %s\n", var_t->name);
+	var_target_or_skip();
 	return test_harness_run(argc, argv);
 }

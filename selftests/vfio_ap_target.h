@@ -34,6 +34,8 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
+#include "../kselftest.h"
+
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
@@ -108,6 +110,17 @@ static inline const struct var_target *var_target_detect(void)
 		    !access(var_targets[i].dbg, F_OK))
 			return var_t = &var_targets[i];
 	return NULL;
+}
+
+/*
+ * Find the driver under test and name it, or SKIP the whole program: the
+ * first call of a test program's main().
+ */
+static inline void var_target_or_skip(void)
+{
+	if (!var_target_detect())
+		ksft_exit_skip("no vfio_ap driver and simulation loaded, or no debugfs\n");
+	ksft_print_msg("driver: %s\n", var_t->name);
 }
 
 /* Whether the running kernel is at least @major.@minor (the tree's). */

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The functional tests' fixture, "var": the simulated host holds adapters
+ * 1-3, domains 4 and 5 and control domain 6, and mdev UUID_A exists; the
+ * teardown removes what a test made, guest GUEST included. Shared by the
+ * functional tests (vfio_ap_ref_test.c) and the fault-injection tests
+ * (vfio_ap_fault_test.c), with the helpers both use: attaching an mdev
+ * to the guest, and a snapshot of the state a write could change.
+ */
+#ifndef _VFIO_AP_FIXTURE_SELFTEST_H_
+#define _VFIO_AP_FIXTURE_SELFTEST_H_
+
+#include "../kselftest_harness.h"
+#include "vfio_ap_ref.h"
+#include "vfio_ap_resume.h"
+
+#define GUEST	42	/* the "42" of snapshot()'s guest files */
+
+FIXTURE(var) {
+	int vfio_fd;			/* UUID_A's open VFIO device */
+	struct vfio_link link[2];	/* UUID_A's and UUID_B's groups */
+};
+
+static inline void host_reset(void)
+{
+	static const char * const undo[] = {
+		"-a 1", "-a 2", "-a 3", "-a 7", "-d 4", "-d 5", "-d 8", "-c 6",
+		"type 7 10", "scan",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(undo); i++)
+		host_cmd(undo[i]);
+}
+
+FIXTURE_SETUP(var)
+{
+	static const char * const setup[] = {
+		"+a 1", "+a 2", "+a 3", "+d 4", "+d 5", "+c 6", "scan",
+	};
+	char name[128];
+	unsigned int i;
+
+	snprintf(name, sizeof(name), "var.%s", _metadata->name);
+	VAR_TEST_BEGIN(name);
+	self->vfio_fd = -1;
+	self->link[0] = (struct vfio_link)VFIO_LINK_INIT;
+	self->link[1] = (struct vfio_link)VFIO_LINK_INIT;
+	/* A test killed by its timeout leaves its state behind. */
+	var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", GUEST);
+	mdev_write(UUID_A, "remove", "1");
+	mdev_write(UUID_B, "remove", "1");
+	host_reset();
+	var_write(tpath("%s/apmask", VAR_BUS), "0x");
+	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
+	for (i = 0; i < ARRAY_SIZE(setup); i++)
+		ASSERT_EQ(0, host_cmd(setup[i])) TH_LOG("host command %u", i);
+	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_A));
+}
+
+FIXTURE_TEARDOWN(var)
+{
+	char p[256];
+
+	if (self->vfio_fd >= 0)
+		close(self->vfio_fd);
+	var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", GUEST);
+	vfio_link_close(&self->link[0]);
+	vfio_link_close(&self->link[1]);
+	var_write(mdev_path(p, UUID_A, "remove"), "1");
+	var_write(mdev_path(p, UUID_B, "remove"), "1");
+	var_write(tpath("%s/apmask", VAR_BUS), "0x");
+	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
+	host_reset();
+}
+
+/*
+ * Create guest GUEST, link @uuid's group to it and open the mdev's VFIO
+ * device: a file descriptor or -errno.
+ */
+static inline int attach(struct vfio_link *l, const char *uuid)
+{
+	int ret;
+
+	ret = var_writef(tpath("%s/guests/create", VAR_DBG), "%d", GUEST);
+	if (ret && ret != -EEXIST)
+		return ret;
+	ret = vfio_link_open(l, uuid);
+	if (ret)
+		return ret;
+	ret = guest_vfio(GUEST, true, l, uuid);
+	if (ret && ret != -EEXIST)
+		return ret;
+	return vfio_device_open(l, uuid);
+}
+
+/*
+ * A file of the bad-input table: "type/NAME" under the mdev type,
+ * "bus/NAME" on the AP bus, "dbg/NAME" in the simulation's debugfs, an
+ * absolute path, or else an attribute of mdev UUID_A.
+ */
+static inline const char *bad_path(const char *file)
+{
+	if (!strncmp(file, "type/", 5))
+		return tpath("%s/%s", VAR_TYPE, file + 5);
+	if (!strncmp(file, "bus/", 4))
+		return tpath("%s/%s", VAR_BUS, file + 4);
+	if (!strncmp(file, "dbg/", 4))
+		return tpath("%s/%s", VAR_DBG, file + 4);
+	if (file[0] == '/')
+		return file;
+	return tpath("%s/%s/%s", VAR_ROOT, UUID_A, file);
+}
+
+/*
+ * Everything an operation could change, as text: UUID_A's files, the
+ * masks, the host's configuration, the driver's own bookkeeping (every
+ * mdev's assignments and queue table, every bound queue's link,
+ * vfio_ap_state.h) and guest GUEST's APCB.
+ */
+static inline void snapshot(char *out, size_t size)
+{
+	static const char * const files[] = {
+		"matrix", "guest_matrix", "control_domains",
+		"type/available_instances", "bus/apmask", "bus/aqmask",
+		"dbg/ap/config", "dbg/state", "dbg/guests/42/apcb",
+	};
+	size_t len = 0;
+	unsigned int i;
+	int n;
+
+	out[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		const char *path = bad_path(files[i]);
+
+		len += snprintf(out + len, size - len, "%s:\n", path);
+		n = var_read(path, out + len, size - len);
+		if (n > 0)
+			len += n;
+	}
+	len += snprintf(out + len, size - len, "%s:\n%s\n",
+			tpath("%s/guests/%d", VAR_DBG, GUEST),
+			access(tpath("%s/guests/%d", VAR_DBG, GUEST), F_OK) ?
+			"absent" : "exists");
+}
+
+/*
+ * The first difference of two snapshots, as "FILE: 'LINE' became 'LINE'"
+ * (FILE: the last part of the file's path, the same for every target),
+ * or "" when they are the same: a stable text for a failure's title.
+ */
+static inline const char *snapshot_diff(const char *before, const char *after)
+{
+	static char out[512];
+	const char *b = before, *a = after, *file = "", *slash;
+	size_t lb, la, lf = 0;
+
+	while (*b || *a) {
+		lb = strcspn(b, "\n");
+		la = strcspn(a, "\n");
+		if (lb != la || strncmp(a, b, la))
+			break;
+		/* A file's header line: "PATH:". */
+		if (b[0] == '/' && b[lb - 1] == ':') {
+			for (file = b, slash = b; slash < b + lb; slash++)
+				if (*slash == '/')
+					file = slash + 1;
+			lf = b + lb - file;
+		}
+		b += lb + !!b[lb];
+		a += la + !!a[la];
+	}
+	if (!*b && !*a)
+		return "";
+	snprintf(out, sizeof(out), "%.*s '%.*s' became '%.*s'", (int)lf, file,
+		 (int)strcspn(b, "\n"), b, (int)strcspn(a, "\n"), a);
+	return out;
+}
+
+#endif /* _VFIO_AP_FIXTURE_SELFTEST_H_ */
