@@ -194,3 +194,12 @@ done
 rm -f "$results/initramfs.cpio.gz" "$results/next-boot.txt"
 wall=$(echo "$(date +%s.%N) - $t0" | bc)
 "${judge[@]}" "${logs[@]}" --wall "$wall"
+rc=$?
+# The line and branch coverage the boots reached in the driver under
+# test, on a kernel with gcov (vm/debug.config). Counters that do not
+# come back fail a run that passed, as infrastructure.
+prefix=driver/
+[ "$DRIVER" = upstream ] && prefix=drivers/s390/crypto/
+judge vmcov "$results" "${logs[@]}" --kernel-config "$kbuild/.config" \
+	--prefix "$prefix" || { [ "$rc" != 0 ] || rc=3; }
+exit "$rc"

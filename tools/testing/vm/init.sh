@@ -291,5 +291,17 @@ fi
 
 # And what unloading leaked.
 [ "${VAR_QUICK:-0}" = 1 ] || kmemleak_scan_if_ran
+
+# The coverage the boot reached, on a kernel with CONFIG_GCOV_KERNEL: the
+# counters of each profiled object (gcov keeps those of an unloaded
+# module), gzipped and in base64, for the host's gcov (judge/vmcov.py).
+# The path is the object's in the host's build directory.
+if [ -d /sys/kernel/debug/gcov ]; then
+	find /sys/kernel/debug/gcov -name '*.gcda' | while read -r f; do
+		echo "VAR: gcov begin ${f#/sys/kernel/debug/gcov}"
+		gzip -c "$f" | base64
+		echo "VAR: gcov end"
+	done
+fi
 echo "VAR: done"
 poweroff -f
