@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The error paths of allocation failures, by the kernel's fault injection
+ * (Documentation/fault-injection/fault-injection.rst): each operation of
+ * the table runs again and again, and each time the Nth slab allocation
+ * of its task fails (N = 1, 2, ..., written to /proc/thread-self/fail-nth),
+ * until it runs without reaching an Nth allocation.
+ *
+ * After a run the failure made fail, the state must be what it was before:
+ * the mdev's files, the masks, the host's configuration, the driver's own
+ * bookkeeping and the guest's APCB (snapshot()). After a run the failure
+ * did not stop, the bookkeeping must be consistent (vfio_ap_state.h).
+ * Each run is undone, which must work. KASAN sees what an error path
+ * touches after freeing it, and kmemleak, scanned after the functional
+ * tests, what it does not free.
+ *
+ * The allocations counted are those of the one system call an operation
+ * makes, VFS and sysfs ones included; the set-up before it and the check
+ * after it allocate freely.
+ */
+#include "vfio_ap_fixture.h"
+#include "vfio_ap_state.h"
+
+#define FAILSLAB	"/sys/kernel/debug/failslab"
+/* No operation allocates that often: a sweep past it is a test failure. */
+#define FAULT_MAX_NTH	1000
+
+/*
+ * The fixture's data, FIXTURE_DATA(var): its struct, which checkpatch
+ * can parse where the macro is a parameter's type.
+ */
+#define fault_self _test_data_var
+
+/* An operation's set-up, run or undo: 0 or -errno. */
+typedef int (*fault_step_t)(struct fault_self *self);
+
+static int assign(const char *uuid, const char *adapter, const char *domain)
+{
+	int ret = 0;
+
+	if (adapter)
+		ret = mdev_write(uuid, "assign_adapter", adapter);
+	if (!ret && domain)
+		ret = mdev_write(uuid, "assign_domain", domain);
+	return ret;
+}
+
+static int none(struct fault_self *self)
+{
+	return 0;
+}
+
+static int create_b(struct fault_self *self)
+{
+	return var_write(tpath("%s/create", VAR_TYPE), UUID_B);
+}
+
+static int remove_b(struct fault_self *self)
+{
+	return mdev_write(UUID_B, "remove", "1");
+}
+
+static int domain_4(struct fault_self *self)
+{
+	return assign(UUID_A, NULL, "4");
+}
+
+static int assign_adapter_1(struct fault_self *self)
+{
+	return mdev_write(UUID_A, "assign_adapter", "1");
+}
+
+static int unassign_adapter_1(struct fault_self *self)
+{
+	return mdev_write(UUID_A, "unassign_adapter", "1");
+}
+
+static int adapter_1(struct fault_self *self)
+{
+	return assign(UUID_A, "1", NULL);
+}
+
+static int assign_domain_4(struct fault_self *self)
+{
+	return mdev_write(UUID_A, "assign_domain", "4");
+}
+
+static int unassign_domain_4(struct fault_self *self)
+{
+	return mdev_write(UUID_A, "unassign_domain", "4");
+}
+
+static int assign_control_6(struct fault_self *self)
+{
+	return mdev_write(UUID_A, "assign_control_domain", "6");
+}
+
+static int unassign_control_6(struct fault_self *self)
+{
+	return mdev_write(UUID_A, "unassign_control_domain", "6");
+}
+
+/* Guest GUEST exists and has UUID_A's group; the device is not open. */
+static int guest_has_a(struct fault_self *self)
+{
+	int ret = assign(UUID_A, "1", "4");
+
+	if (!ret)
+		ret = var_writef(tpath("%s/guests/create", VAR_DBG), "%d", GUEST);
+	if (ret && ret != -EEXIST)
+		return ret;
+	ret = vfio_link_open(&self->link[0], UUID_A);
+	if (!ret)
+		ret = guest_vfio(GUEST, true, &self->link[0], UUID_A);
+	return ret == -EEXIST ? 0 : ret;
+}
+
+static int open_device(struct fault_self *self)
+{
+	int fd = vfio_device_open(&self->link[0], UUID_A);
+
+	if (fd < 0)
+		return fd;
+	self->vfio_fd = fd;
+	return 0;
+}
+
+static int close_device(struct fault_self *self)
+{
+	close(self->vfio_fd);
+	self->vfio_fd = -1;
+	return 0;
+}
+
+/* Attached: the device is open, with domain 4 and no adapter assigned. */
+static int attached(struct fault_self *self)
+{
+	int ret = guest_has_a(self);
+
+	if (!ret)
+		ret = mdev_write(UUID_A, "unassign_adapter", "1");
+	if (!ret && self->vfio_fd < 0)
+		ret = open_device(self);
+	return ret;
+}
+
+static int unbound_0104(struct fault_self *self)
+{
+	int ret = var_write(tpath("%s/unbind", VAR_DRV), "01.0004");
+
+	return ret == -ENODEV ? 0 : ret;
+}
+
+static int bind_0104(struct fault_self *self)
+{
+	return var_write(tpath("%s/bind", VAR_DRV), "01.0004");
+}
+
+/* UUID_B holds adapter 2 and domain 5. */
+static int b_assigned(struct fault_self *self)
+{
+	int ret = create_b(self);
+
+	if (ret && ret != -EEXIST)
+		return ret;
+	return assign(UUID_B, "2", "5");
+}
+
+/* /proc/thread-self/fail-nth: N fails this thread's Nth allocation. */
+static int fail_nth_set(int fd, unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	return pwrite(fd, buf, len, 0) == len ? 0 : -errno;
+}
+
+/* What is left of N: 0 once the Nth allocation failed. */
+static int fail_nth_left(int fd)
+{
+	char buf[16];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return atoi(buf);
+}
+
+/* A failslab knob's value, read into @old, then set to @val. */
+static int failslab_set(const char *knob, const char *val, char *old)
+{
+	const char *p = tpath("%s/%s", FAILSLAB, knob);
+
+	if (old && var_read(p, old, 16) < 0)
+		return -1;
+	return var_write(p, val);
+}
+
+/*
+ * Fail each allocation of @run in turn, after @prepare, and @undo each
+ * run that succeeded; see the top of the file.
+ */
+static void fault_sweep(struct __test_metadata *_metadata,
+			struct fault_self *self, fault_step_t prepare,
+			fault_step_t run, fault_step_t undo)
+{
+	static char before[65536], after[65536];
+	static struct var_state st;
+	char gfp[16], verbose[16], why[256];
+	unsigned int n, refused = 0, tolerated = 0;
+	const char *name = _metadata->name;
+	int fd, ret, left;
+
+	if (access(FAILSLAB, F_OK))
+		SKIP(return, "no %s: the kernel has no CONFIG_FAILSLAB", FAILSLAB);
+	fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (fd < 0)
+		SKIP(return, "no /proc/thread-self/fail-nth");
+	/* GFP_KERNEL allocations too; no stack dump for each failure. */
+	ASSERT_EQ(0, failslab_set("ignore-gfp-wait", "N", gfp));
+	ASSERT_EQ(0, failslab_set("verbose", "0", verbose));
+
+	for (n = 1; n <= FAULT_MAX_NTH; n++) {
+		ASSERT_EQ(0, prepare(self)) TH_LOG("%s: set-up", name);
+		snapshot(before, sizeof(before));
+		ASSERT_EQ(0, fail_nth_set(fd, n));
+		ret = run(self);
+		left = fail_nth_left(fd);
+		ASSERT_EQ(0, fail_nth_set(fd, 0));
+		if (left) {
+			/* It ran without reaching an Nth allocation. */
+			EXPECT_EQ(0, ret) TH_LOG("%s without a failure", name);
+			EXPECT_EQ(0, undo(self)) TH_LOG("%s: undo", name);
+			break;
+		}
+		if (ret) {
+			refused++;
+			snapshot(after, sizeof(after));
+			EXPECT_STREQ("", snapshot_diff(before, after))
+				TH_LOG("%s, allocation %u failed (%s): the state changed",
+				       name, n, strerror(-ret));
+		} else {
+			tolerated++;
+			EXPECT_EQ(0, undo(self))
+				TH_LOG("%s, allocation %u failed: undo", name, n);
+		}
+		EXPECT_EQ(0, var_state_read(&st, why, sizeof(why))) TH_LOG("%s", why);
+		EXPECT_EQ(0, var_state_check(&st, why, sizeof(why)))
+			TH_LOG("%s, allocation %u failed: %s", name, n, why);
+	}
+	EXPECT_GE(FAULT_MAX_NTH, n) TH_LOG("%s reached allocation %d", name,
+					   FAULT_MAX_NTH);
+	/* Refused: with the state unchanged. Tolerated: it succeeded. */
+	ksft_print_msg("%s: %u allocations failed in turn: %u refused, %u tolerated\n",
+		       name, n - 1, refused, tolerated);
+	/* 6.1's harness ends a test with _exit(): no stdio flush. */
+	fflush(stdout);
+	failslab_set("ignore-gfp-wait", gfp, NULL);
+	failslab_set("verbose", verbose, NULL);
+	close(fd);
+}
+
+/* One test per operation: its set-up, the operation, its undo. */
+TEST_F_TIMEOUT(var, fault_mdev_create, 300)
+{
+	fault_sweep(_metadata, self, none, create_b, remove_b);
+}
+
+TEST_F_TIMEOUT(var, fault_assign_adapter, 300)
+{
+	fault_sweep(_metadata, self, domain_4, assign_adapter_1, unassign_adapter_1);
+}
+
+TEST_F_TIMEOUT(var, fault_assign_domain, 300)
+{
+	fault_sweep(_metadata, self, adapter_1, assign_domain_4, unassign_domain_4);
+}
+
+TEST_F_TIMEOUT(var, fault_assign_control_domain, 300)
+{
+	fault_sweep(_metadata, self, none, assign_control_6, unassign_control_6);
+}
+
+TEST_F_TIMEOUT(var, fault_open_with_guest, 300)
+{
+	fault_sweep(_metadata, self, guest_has_a, open_device, close_device);
+}
+
+TEST_F_TIMEOUT(var, fault_hot_plug_adapter, 300)
+{
+	fault_sweep(_metadata, self, attached, assign_adapter_1, unassign_adapter_1);
+}
+
+TEST_F_TIMEOUT(var, fault_queue_bind, 300)
+{
+	fault_sweep(_metadata, self, unbound_0104, bind_0104, none);
+}
+
+TEST_F_TIMEOUT(var, fault_mdev_remove, 300)
+{
+	fault_sweep(_metadata, self, b_assigned, remove_b, none);
+}
+
+int main(int argc, char **argv)
+{
+	var_target_or_skip();
+	return test_harness_run(argc, argv);
+}
