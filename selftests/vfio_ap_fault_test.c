@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The error paths of allocation failures, by the kernel's fault injection
- * (Documentation/fault-injection/fault-injection.rst): each operation of
- * the table runs again and again, and each time the Nth slab allocation
- * of its task fails (N = 1, 2, ..., written to /proc/thread-self/fail-nth),
+ * (Documentation/fault-injection/fault-injection.rst): each test runs its
+ * operation again and again, and each time the Nth slab allocation of
+ * its task fails (N = 1, 2, ..., written to /proc/thread-self/fail-nth),
  * until it runs without reaching an Nth allocation.
  *
  * After a run the failure made fail, the state must be what it was before:
@@ -16,14 +16,19 @@
  *
  * The allocations counted are those of the one system call an operation
  * makes, VFS and sysfs ones included; the set-up before it and the check
- * after it allocate freely.
+ * after it allocate freely. The driver's load fails only its last
+ * allocations, where the driver's init runs after the module loader's.
  */
+#include <sys/syscall.h>
+
 #include "vfio_ap_fixture.h"
 #include "vfio_ap_state.h"
 
 #define FAILSLAB	"/sys/kernel/debug/failslab"
 /* No operation allocates that often: a sweep past it is a test failure. */
 #define FAULT_MAX_NTH	1000
+/* More allocations than a run makes: a count of them. */
+#define FAULT_COUNT	1000000
 
 /*
  * The fixture's data, FIXTURE_DATA(var): its struct, which checkpatch
@@ -156,6 +161,33 @@ static int bind_0104(struct fault_self *self)
 	return var_write(tpath("%s/bind", VAR_DRV), "01.0004");
 }
 
+/* The driver's module, opened for finit_module() by unloaded(). */
+static int driver_ko = -1;
+
+/* The driver is not loaded, and driver_ko is its module file. */
+static int unloaded(struct fault_self *self)
+{
+	char ko[128];
+	int ret;
+
+	ret = mdev_write(UUID_A, "remove", "1");
+	if (ret && ret != -ENOENT)
+		return ret;
+	if (syscall(__NR_delete_module, var_t->module, O_NONBLOCK) &&
+	    errno != ENOENT)
+		return -errno;
+	if (driver_ko < 0) {
+		snprintf(ko, sizeof(ko), "/lib/modules/%s.ko", var_t->module);
+		driver_ko = open(ko, O_RDONLY | O_CLOEXEC);
+	}
+	return driver_ko < 0 ? -errno : 0;
+}
+
+static int load_driver(struct fault_self *self)
+{
+	return syscall(__NR_finit_module, driver_ko, "", 0) ? -errno : 0;
+}
+
 /* UUID_B holds adapter 2 and domain 5. */
 static int b_assigned(struct fault_self *self)
 {
@@ -199,16 +231,17 @@ static int failslab_set(const char *knob, const char *val, char *old)
 
 /*
  * Fail each allocation of @run in turn, after @prepare, and @undo each
- * run that succeeded; see the top of the file.
+ * run that succeeded; see the top of the file. @last: only the last
+ * @last allocations of a run (0: all of them).
  */
 static void fault_sweep(struct __test_metadata *_metadata,
 			struct fault_self *self, fault_step_t prepare,
-			fault_step_t run, fault_step_t undo)
+			fault_step_t run, fault_step_t undo, unsigned int last)
 {
 	static char before[65536], after[65536];
 	static struct var_state st;
 	char gfp[16], verbose[16], why[256];
-	unsigned int n, refused = 0, tolerated = 0;
+	unsigned int n = 1, first, refused = 0, tolerated = 0;
 	const char *name = _metadata->name;
 	int fd, ret, left;
 
@@ -221,7 +254,20 @@ static void fault_sweep(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, failslab_set("ignore-gfp-wait", "N", gfp));
 	ASSERT_EQ(0, failslab_set("verbose", "0", verbose));
 
-	for (n = 1; n <= FAULT_MAX_NTH; n++) {
+	if (last) {
+		/* Count a run's allocations: N past them never fails. */
+		ASSERT_EQ(0, prepare(self)) TH_LOG("%s: set-up", name);
+		ASSERT_EQ(0, fail_nth_set(fd, FAULT_COUNT));
+		ret = run(self);
+		left = fail_nth_left(fd);
+		ASSERT_EQ(0, fail_nth_set(fd, 0));
+		ASSERT_EQ(0, ret) TH_LOG("%s without a failure", name);
+		ASSERT_LT(0, left);
+		ASSERT_EQ(0, undo(self));
+		n = FAULT_COUNT - left;
+		n = n > last ? n - last + 1 : 1;
+	}
+	for (first = n; n < first + FAULT_MAX_NTH; n++) {
 		ASSERT_EQ(0, prepare(self)) TH_LOG("%s: set-up", name);
 		snapshot(before, sizeof(before));
 		ASSERT_EQ(0, fail_nth_set(fd, n));
@@ -249,11 +295,11 @@ static void fault_sweep(struct __test_metadata *_metadata,
 		EXPECT_EQ(0, var_state_check(&st, why, sizeof(why)))
 			TH_LOG("%s, allocation %u failed: %s", name, n, why);
 	}
-	EXPECT_GE(FAULT_MAX_NTH, n) TH_LOG("%s reached allocation %d", name,
-					   FAULT_MAX_NTH);
+	EXPECT_GT(first + FAULT_MAX_NTH, n)
+		TH_LOG("%s reached allocation %u", name, first + FAULT_MAX_NTH);
 	/* Refused: with the state unchanged. Tolerated: it succeeded. */
-	ksft_print_msg("%s: %u allocations failed in turn: %u refused, %u tolerated\n",
-		       name, n - 1, refused, tolerated);
+	ksft_print_msg("%s: allocations %u to %u failed in turn: %u refused, %u tolerated\n",
+		       name, first, n - 1, refused, tolerated);
 	/* 6.1's harness ends a test with _exit(): no stdio flush. */
 	fflush(stdout);
 	failslab_set("ignore-gfp-wait", gfp, NULL);
@@ -264,42 +310,60 @@ static void fault_sweep(struct __test_metadata *_metadata,
 /* One test per operation: its set-up, the operation, its undo. */
 TEST_F_TIMEOUT(var, fault_mdev_create, 300)
 {
-	fault_sweep(_metadata, self, none, create_b, remove_b);
+	fault_sweep(_metadata, self, none, create_b, remove_b, 0);
 }
 
 TEST_F_TIMEOUT(var, fault_assign_adapter, 300)
 {
-	fault_sweep(_metadata, self, domain_4, assign_adapter_1, unassign_adapter_1);
+	fault_sweep(_metadata, self, domain_4, assign_adapter_1, unassign_adapter_1, 0);
 }
 
 TEST_F_TIMEOUT(var, fault_assign_domain, 300)
 {
-	fault_sweep(_metadata, self, adapter_1, assign_domain_4, unassign_domain_4);
+	fault_sweep(_metadata, self, adapter_1, assign_domain_4, unassign_domain_4, 0);
 }
 
 TEST_F_TIMEOUT(var, fault_assign_control_domain, 300)
 {
-	fault_sweep(_metadata, self, none, assign_control_6, unassign_control_6);
+	fault_sweep(_metadata, self, none, assign_control_6, unassign_control_6, 0);
 }
 
 TEST_F_TIMEOUT(var, fault_open_with_guest, 300)
 {
-	fault_sweep(_metadata, self, guest_has_a, open_device, close_device);
+	fault_sweep(_metadata, self, guest_has_a, open_device, close_device, 0);
 }
 
 TEST_F_TIMEOUT(var, fault_hot_plug_adapter, 300)
 {
-	fault_sweep(_metadata, self, attached, assign_adapter_1, unassign_adapter_1);
+	fault_sweep(_metadata, self, attached, assign_adapter_1, unassign_adapter_1, 0);
 }
 
 TEST_F_TIMEOUT(var, fault_queue_bind, 300)
 {
-	fault_sweep(_metadata, self, unbound_0104, bind_0104, none);
+	fault_sweep(_metadata, self, unbound_0104, bind_0104, none, 0);
 }
 
 TEST_F_TIMEOUT(var, fault_mdev_remove, 300)
 {
-	fault_sweep(_metadata, self, b_assigned, remove_b, none);
+	fault_sweep(_metadata, self, b_assigned, remove_b, none, 0);
+}
+
+/*
+ * The driver's init runs at the end of a module load: the last
+ * FAULT_LOAD_LAST allocations of one, not those of the module loader
+ * before it. The fixture's teardown finds the driver loaded again.
+ */
+#define FAULT_LOAD_LAST	48
+
+TEST_F_TIMEOUT(var, fault_driver_load, 300)
+{
+	char ko[128];
+
+	snprintf(ko, sizeof(ko), "/lib/modules/%s.ko", var_t->module);
+	if (access(ko, R_OK))
+		SKIP(return, "%s: not in the test VM's layout", ko);
+	fault_sweep(_metadata, self, unloaded, load_driver, none,
+		    FAULT_LOAD_LAST);
 }
 
 int main(int argc, char **argv)

@@ -116,7 +116,8 @@ static inline const char *bad_path(const char *file)
  * Everything an operation could change, as text: UUID_A's files, the
  * masks, the host's configuration, the driver's own bookkeeping (every
  * mdev's assignments and queue table, every bound queue's link,
- * vfio_ap_state.h) and guest GUEST's APCB.
+ * vfio_ap_state.h), guest GUEST's APCB, and whether the matrix device
+ * and the guest exist.
  */
 static inline void snapshot(char *out, size_t size)
 {
@@ -138,6 +139,8 @@ static inline void snapshot(char *out, size_t size)
 		if (n > 0)
 			len += n;
 	}
+	len += snprintf(out + len, size - len, "%s:\n%s\n", VAR_ROOT,
+			access(VAR_ROOT, F_OK) ? "absent" : "exists");
 	len += snprintf(out + len, size - len, "%s:\n%s\n",
 			tpath("%s/guests/%d", VAR_DBG, GUEST),
 			access(tpath("%s/guests/%d", VAR_DBG, GUEST), F_OK) ?
