@@ -10,6 +10,10 @@
  *
  * Format, one object per line, then "end":
  *   mdev NAME apm LIST aqm LIST     the assigned adapters and domains
+ *   guest NAME kvm PTR hook yes|no users N
+ *                                   the mdev's guest (a hashed pointer),
+ *                                   whether the guest's PQAP hook is this
+ *                                   mdev's, and the guest's references
  *   table NAME AA.DDDD              a queue in the mdev's queue table
  *   queue AA.DDDD NAME|-            a bound queue and the mdev it names
  * LIST is the ids in decimal, comma-separated, or "-" for none.
@@ -18,6 +22,7 @@
 #include <linux/export.h>
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/seq_file.h>
 
 #ifdef VFIO_AP_STATE_REAL
@@ -29,12 +34,14 @@
 	for_each_set_bit_inv(id, (unsigned long *)(mask), STATE_BITS)
 #define state_mdev_name(m)	dev_name(mdev_dev((m)->mdev))
 #define state_drv		(&matrix_dev->vfio_ap_drv->driver)
+#define kvm_state_guest		kvm
 #else
 #include "vfio_ap_private.h"
 #define STATE_BITS		AP_MATRIX_BITS
 #define state_for_each_id(id, mask)	for_each_set_bit(id, mask, STATE_BITS)
 #define state_mdev_name(m)	((m)->name)
 #define state_drv		(&matrix_dev->vfio_ap_drv->driver)
+#define kvm_state_guest		kvm_sim
 #endif
 #include "sim_state.h"
 
@@ -67,6 +74,25 @@ static int state_queue(struct device *dev, void *data)
 	return 0;
 }
 
+/*
+ * The mdev's guest, if it has one. The hook is read without its rwsem,
+ * which ranks above mdevs_lock: the dump runs at quiet points, and the
+ * guest cannot go while the mdev holds its reference.
+ */
+static void state_guest(struct seq_file *m, struct ap_matrix_mdev *matrix_mdev)
+{
+	struct kvm_state_guest *kvm = matrix_mdev->kvm;
+
+	lockdep_assert_held(&matrix_dev->mdevs_lock);
+	if (!kvm)
+		return;
+	seq_printf(m, "guest %s kvm %p hook %s users %u\n",
+		   state_mdev_name(matrix_mdev), kvm,
+		   READ_ONCE(kvm->arch.crypto.pqap_hook) ==
+		   &matrix_mdev->pqap_hook ? "yes" : "no",
+		   refcount_read(&kvm->users_count));
+}
+
 /**
  * vfio_ap_state_show() - dump the driver's bookkeeping
  * @m: where to
@@ -89,6 +115,7 @@ int vfio_ap_state_show(struct seq_file *m)
 		state_ids(m, "apm", matrix_mdev->matrix.apm);
 		state_ids(m, "aqm", matrix_mdev->matrix.aqm);
 		seq_putc(m, '\n');
+		state_guest(m, matrix_mdev);
 		hash_for_each(matrix_mdev->qtable.queues, bkt, q, mdev_qnode)
 			seq_printf(m, "table %s %02x.%04x\n",
 				   state_mdev_name(matrix_mdev),

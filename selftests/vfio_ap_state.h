@@ -7,6 +7,9 @@
  *
  * The dump, one object per line, then "end":
  *   mdev NAME apm LIST aqm LIST     the assigned adapters and domains
+ *   guest NAME kvm PTR hook yes|no users N
+ *                                   the mdev's guest, whether the guest's
+ *                                   PQAP hook is the mdev's, its references
  *   table NAME AA.DDDD              a queue in the mdev's queue table
  *   queue AA.DDDD NAME|-            a bound queue and the mdev it names
  *   no driver                       the driver is not registered
@@ -23,6 +26,8 @@
  * @nmdev: mdevs read
  * @mdev: their names
  * @assigned: per mdev, its assigned adapters [0] and domains [1]
+ * @guest: per mdev, its guest's (hashed) pointer, or "" without one
+ * @hook: per mdev with a guest, whether the guest's PQAP hook is the mdev's
  * @in_table: per APQN (adapter << 8 | domain & 0xff), the index + 1 of the
  *	mdev whose queue table holds it, or 0
  * @bound: per APQN, 0 when not bound, 1 when bound and naming no mdev,
@@ -32,6 +37,8 @@ struct var_state {
 	int nmdev;
 	char mdev[VAR_STATE_MDEVS][64];
 	bool assigned[VAR_STATE_MDEVS][2][256];
+	char guest[VAR_STATE_MDEVS][32];
+	bool hook[VAR_STATE_MDEVS];
 	int in_table[1 << 16];
 	int bound[1 << 16];
 };
@@ -57,8 +64,8 @@ static inline int var_state_mdev(const struct var_state *s, const char *name)
 static inline int var_state_read(struct var_state *s, char *why, size_t size)
 {
 	static char buf[1 << 16];
-	char *l, *save, name[64], apm[1024], aqm[1024];
-	unsigned int a, q, apqn;
+	char *l, *save, name[64], apm[1024], aqm[1024], kvm[32], hook[4];
+	unsigned int a, q, apqn, users;
 	int n, m, ended = 0;
 
 	n = var_read(tpath("%s/state", VAR_DBG), buf, sizeof(buf));
@@ -77,6 +84,13 @@ static inline int var_state_read(struct var_state *s, char *why, size_t size)
 			parse_list(strcmp(apm, "-") ? apm : "", s->assigned[s->nmdev][0]);
 			parse_list(strcmp(aqm, "-") ? aqm : "", s->assigned[s->nmdev][1]);
 			s->nmdev++;
+		} else if (sscanf(l, "guest %63s kvm %31s hook %3s users %u", name,
+				  kvm, hook, &users) == 4) {
+			m = var_state_mdev(s, name);
+			if (m < 0)
+				return STATE_BAD("guest of unknown mdev %s", name);
+			snprintf(s->guest[m], sizeof(s->guest[0]), "%s", kvm);
+			s->hook[m] = !strcmp(hook, "yes");
 		} else if (sscanf(l, "table %63s %x.%x", name, &a, &q) == 3) {
 			m = var_state_mdev(s, name);
 			apqn = VAR_APQN(a, q);
@@ -111,14 +125,34 @@ static inline int var_state_read(struct var_state *s, char *why, size_t size)
 }
 
 /*
- * The invariants between the tables and the links: every queue in an
- * mdev's table is bound and names that mdev; every bound queue that
- * names an mdev is in that mdev's table. Returns 0, or -EPROTO with the
- * first one broken in @why.
+ * The invariants of the bookkeeping: an mdev's guest has that mdev's PQAP
+ * hook, and no other mdev has the same guest; every queue in an mdev's
+ * table is bound and names that mdev; every bound queue that names an
+ * mdev is in that mdev's table. Returns 0, or -EPROTO with the first one
+ * broken in @why.
  */
 static inline int var_state_check(const struct var_state *s, char *why, size_t size)
 {
 	unsigned int apqn;
+	int m, o;
+
+	/* An mdev's guest has the mdev's PQAP hook, and no other mdev. */
+	for (m = 0; m < s->nmdev; m++) {
+		if (!s->guest[m][0])
+			continue;
+		if (!s->hook[m]) {
+			snprintf(why, size, "state: the guest of %s has another PQAP hook",
+				 s->mdev[m]);
+			return -EPROTO;
+		}
+		for (o = m + 1; o < s->nmdev; o++) {
+			if (!strcmp(s->guest[m], s->guest[o])) {
+				snprintf(why, size, "state: %s and %s have one guest",
+					 s->mdev[m], s->mdev[o]);
+				return -EPROTO;
+			}
+		}
+	}
 
 	for (apqn = 0; apqn < (1 << 16); apqn++) {
 		if (s->in_table[apqn] && s->bound[apqn] != 1 + s->in_table[apqn]) {
