@@ -65,11 +65,6 @@ static int remove_b(struct fault_self *self)
 	return mdev_write(UUID_B, "remove", "1");
 }
 
-static int domain_4(struct fault_self *self)
-{
-	return assign(UUID_A, NULL, "4");
-}
-
 static int assign_adapter_1(struct fault_self *self)
 {
 	return mdev_write(UUID_A, "assign_adapter", "1");
@@ -78,11 +73,6 @@ static int assign_adapter_1(struct fault_self *self)
 static int unassign_adapter_1(struct fault_self *self)
 {
 	return mdev_write(UUID_A, "unassign_adapter", "1");
-}
-
-static int adapter_1(struct fault_self *self)
-{
-	return assign(UUID_A, "1", NULL);
 }
 
 static int assign_domain_4(struct fault_self *self)
@@ -110,14 +100,7 @@ static int guest_has_a(struct fault_self *self)
 {
 	int ret = assign(UUID_A, "1", "4");
 
-	if (!ret)
-		ret = var_writef(tpath("%s/guests/create", VAR_DBG), "%d", GUEST);
-	if (ret && ret != -EEXIST)
-		return ret;
-	ret = vfio_link_open(&self->link[0], UUID_A);
-	if (!ret)
-		ret = guest_vfio(GUEST, true, &self->link[0], UUID_A);
-	return ret == -EEXIST ? 0 : ret;
+	return ret ? ret : link_to_guest(&self->link[0], UUID_A);
 }
 
 static int open_device(struct fault_self *self)
@@ -167,7 +150,6 @@ static int driver_ko = -1;
 /* The driver is not loaded, and driver_ko is its module file. */
 static int unloaded(struct fault_self *self)
 {
-	char ko[128];
 	int ret;
 
 	ret = mdev_write(UUID_A, "remove", "1");
@@ -176,10 +158,8 @@ static int unloaded(struct fault_self *self)
 	if (syscall(__NR_delete_module, var_t->module, O_NONBLOCK) &&
 	    errno != ENOENT)
 		return -errno;
-	if (driver_ko < 0) {
-		snprintf(ko, sizeof(ko), "/lib/modules/%s.ko", var_t->module);
-		driver_ko = open(ko, O_RDONLY | O_CLOEXEC);
-	}
+	if (driver_ko < 0)
+		driver_ko = open(var_module_path(), O_RDONLY | O_CLOEXEC);
 	return driver_ko < 0 ? -errno : 0;
 }
 
@@ -315,12 +295,12 @@ TEST_F_TIMEOUT(var, fault_mdev_create, 300)
 
 TEST_F_TIMEOUT(var, fault_assign_adapter, 300)
 {
-	fault_sweep(_metadata, self, domain_4, assign_adapter_1, unassign_adapter_1, 0);
+	fault_sweep(_metadata, self, assign_domain_4, assign_adapter_1, unassign_adapter_1, 0);
 }
 
 TEST_F_TIMEOUT(var, fault_assign_domain, 300)
 {
-	fault_sweep(_metadata, self, adapter_1, assign_domain_4, unassign_domain_4, 0);
+	fault_sweep(_metadata, self, assign_adapter_1, assign_domain_4, unassign_domain_4, 0);
 }
 
 TEST_F_TIMEOUT(var, fault_assign_control_domain, 300)
@@ -357,9 +337,8 @@ TEST_F_TIMEOUT(var, fault_mdev_remove, 300)
 
 TEST_F_TIMEOUT(var, fault_driver_load, 300)
 {
-	char ko[128];
+	const char *ko = var_module_path();
 
-	snprintf(ko, sizeof(ko), "/lib/modules/%s.ko", var_t->module);
 	if (access(ko, R_OK))
 		SKIP(return, "%s: not in the test VM's layout", ko);
 	fault_sweep(_metadata, self, unloaded, load_driver, none,

@@ -75,10 +75,10 @@ FIXTURE_TEARDOWN(var)
 }
 
 /*
- * Create guest GUEST, link @uuid's group to it and open the mdev's VFIO
- * device: a file descriptor or -errno.
+ * Create guest GUEST and link @uuid's group to it, each unless done
+ * already: 0 or -errno.
  */
-static inline int attach(struct vfio_link *l, const char *uuid)
+static inline int link_to_guest(struct vfio_link *l, const char *uuid)
 {
 	int ret;
 
@@ -89,9 +89,18 @@ static inline int attach(struct vfio_link *l, const char *uuid)
 	if (ret)
 		return ret;
 	ret = guest_vfio(GUEST, true, l, uuid);
-	if (ret && ret != -EEXIST)
-		return ret;
-	return vfio_device_open(l, uuid);
+	return ret == -EEXIST ? 0 : ret;
+}
+
+/*
+ * Link @uuid to guest GUEST (link_to_guest()) and open the mdev's VFIO
+ * device: a file descriptor or -errno.
+ */
+static inline int attach(struct vfio_link *l, const char *uuid)
+{
+	int ret = link_to_guest(l, uuid);
+
+	return ret ? ret : vfio_device_open(l, uuid);
 }
 
 /*

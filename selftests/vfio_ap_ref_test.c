@@ -25,11 +25,9 @@
  */
 TEST_F(var, driver_reloads)
 {
-	const char *m = var_t->module;
-	char ko[128];
+	const char *m = var_t->module, *ko = var_module_path();
 	int fd;
 
-	snprintf(ko, sizeof(ko), "/lib/modules/%s.ko", m);
 	if (access(ko, R_OK))
 		SKIP(return, "%s: not in the test VM's layout", ko);
 	ASSERT_EQ(0, mdev_write(UUID_A, "remove", "1"));

@@ -151,6 +151,12 @@ static inline const char *tpath(const char *fmt, ...)
 	return p;
 }
 
+/* The driver's module file in the test VM, /lib/modules/MODULE.ko. */
+static inline const char *var_module_path(void)
+{
+	return tpath("/lib/modules/%s.ko", var_t->module);
+}
+
 #define VAR_TYPE	tpath("%s/mdev_supported_types/vfio_ap-passthrough", \
 			      VAR_ROOT)
 
