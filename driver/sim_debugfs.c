@@ -20,6 +20,7 @@
  *   guests/ID/vfio_del write an mdev UUID (KVM_DEV_VFIO_FILE_DEL)
  *   vfio/UUID          open() opens the VFIO device, close() closes it
  *   state              read the driver's bookkeeping (vfio_ap_state.c)
+ *   ledger             read the driver's live allocations (sim_ledger.c)
  *
  * Every write is parsed whole before anything changes; bad input gives
  * -EINVAL (-ERANGE for numbers out of range) and changes nothing.
@@ -271,6 +272,7 @@ void sim_debugfs_init(void)
 			    &guest_destroy_fops);
 	sim_vfio = debugfs_create_dir("vfio", sim_root);
 	debugfs_create_file("state", 0444, sim_root, NULL, &sim_state_fops);
+	debugfs_create_file("ledger", 0444, sim_root, NULL, &sim_ledger_fops);
 	kvm_sim_set_listener(&sim_debugfs_guests);
 	vfio_sim_set_listener(&sim_debugfs_devices);
 }

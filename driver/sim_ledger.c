@@ -15,12 +15,14 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/printk.h>
+#include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
 /* The ledger's own allocations are not recorded: no redirection here. */
 #define SIM_LEDGER_NO_REDIRECT
 #include "sim_ledger.h"
+#include "sim_state.h"
 
 /**
  * struct sim_ledger_entry - one live allocation of the driver
@@ -100,6 +102,37 @@ void sim_ledger_del(const void *p)
 	kfree(found);
 }
 EXPORT_SYMBOL_GPL(sim_ledger_del);
+
+/*
+ * The debugfs file "ledger": one line "FUNC SIZE" per live allocation, in
+ * no order, without the object's address, so that two readings compare
+ * once sorted: a test that undid what it did must find the lines it found
+ * before (selftests/vfio_ap_destroy_test.c).
+ */
+static int sim_ledger_show(struct seq_file *m, void *v)
+{
+	struct sim_ledger_entry *e;
+	int bkt;
+
+	spin_lock(&sim_ledger_lock);
+	hash_for_each(sim_ledger, bkt, e, node)
+		seq_printf(m, "%s %zu\n", e->func, e->size);
+	spin_unlock(&sim_ledger_lock);
+	return 0;
+}
+
+static int sim_ledger_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, sim_ledger_show, NULL);
+}
+
+const struct file_operations sim_ledger_fops = {
+	.owner = THIS_MODULE,
+	.open = sim_ledger_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
 
 #ifdef CONFIG_MODULES
 /*

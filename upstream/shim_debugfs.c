@@ -21,6 +21,8 @@
  *   guests/ID/pqap     write "APQN IR" for one PQAP(AQIC) intercept;
  *                      read "RET GR1" of the last one
  *   guests/ID/vfio_del write one (KVM_DEV_VFIO_FILE_DEL)
+ *   state              read the driver's bookkeeping (vfio_ap_state.c)
+ *   ledger             read the driver's live allocations (sim_ledger.c)
  *
  * Guests are attached through the real VFIO group and device files, so
  * there is no vfio/ directory here.
@@ -197,6 +199,7 @@ static int __init vfio_ap_shim_init(void)
 	debugfs_create_file("destroy", 0200, shim_guests, NULL,
 			    &guest_destroy_fops);
 	debugfs_create_file("state", 0444, shim_root, NULL, &sim_state_fops);
+	debugfs_create_file("ledger", 0444, shim_root, NULL, &sim_ledger_fops);
 	return 0;
 }
 
