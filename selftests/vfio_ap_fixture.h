@@ -33,20 +33,23 @@ static inline void host_reset(void)
 		host_cmd(undo[i]);
 }
 
-FIXTURE_SETUP(var)
+/*
+ * The fixture's state, made anew: guest GUEST and both mdevs gone (a
+ * test killed by its timeout leaves its state behind), both masks clear,
+ * the host's adapters 1-3, domains 4 and 5 and control domain 6, and
+ * mdev UUID_A. Shared with fixtures of other names (FIXTURE(destroy)).
+ */
+static inline void fixture_make(struct __test_metadata *_metadata,
+				int *vfio_fd, struct vfio_link *link)
 {
 	static const char * const setup[] = {
 		"+a 1", "+a 2", "+a 3", "+d 4", "+d 5", "+c 6", "scan",
 	};
-	char name[128];
 	unsigned int i;
 
-	snprintf(name, sizeof(name), "var.%s", _metadata->name);
-	VAR_TEST_BEGIN(name);
-	self->vfio_fd = -1;
-	self->link[0] = (struct vfio_link)VFIO_LINK_INIT;
-	self->link[1] = (struct vfio_link)VFIO_LINK_INIT;
-	/* A test killed by its timeout leaves its state behind. */
+	*vfio_fd = -1;
+	link[0] = (struct vfio_link)VFIO_LINK_INIT;
+	link[1] = (struct vfio_link)VFIO_LINK_INIT;
 	var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", GUEST);
 	mdev_write(UUID_A, "remove", "1");
 	mdev_write(UUID_B, "remove", "1");
@@ -58,20 +61,36 @@ FIXTURE_SETUP(var)
 	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_A));
 }
 
-FIXTURE_TEARDOWN(var)
+/* Undo what a test made: the VFIO device, the guest, the mdevs, the host. */
+static inline void fixture_undo(int *vfio_fd, struct vfio_link *link)
 {
 	char p[256];
 
-	if (self->vfio_fd >= 0)
-		close(self->vfio_fd);
+	if (*vfio_fd >= 0)
+		close(*vfio_fd);
+	*vfio_fd = -1;
 	var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", GUEST);
-	vfio_link_close(&self->link[0]);
-	vfio_link_close(&self->link[1]);
+	vfio_link_close(&link[0]);
+	vfio_link_close(&link[1]);
 	var_write(mdev_path(p, UUID_A, "remove"), "1");
 	var_write(mdev_path(p, UUID_B, "remove"), "1");
 	var_write(tpath("%s/apmask", VAR_BUS), "0x");
 	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
 	host_reset();
+}
+
+FIXTURE_SETUP(var)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "var.%s", _metadata->name);
+	VAR_TEST_BEGIN(name);
+	fixture_make(_metadata, &self->vfio_fd, self->link);
+}
+
+FIXTURE_TEARDOWN(var)
+{
+	fixture_undo(&self->vfio_fd, self->link);
 }
 
 /*
@@ -121,12 +140,43 @@ static inline const char *bad_path(const char *file)
 	return tpath("%s/%s/%s", VAR_ROOT, UUID_A, file);
 }
 
+static inline int cmp_lines(const void *a, const void *b)
+{
+	return strcmp(*(char * const *)a, *(char * const *)b);
+}
+
+/*
+ * Sort the lines of @text in place: a dump of a set (the driver's queues,
+ * its allocations) whose order is its lists', which a rebind changes.
+ * Returns 0, or -ENOMEM with @text as it was.
+ */
+static inline int sort_lines(char *text)
+{
+	size_t len = strlen(text), n = 0, i, at = 0;
+	char *copy = strdup(text), **line, *l, *save;
+
+	line = calloc(len / 2 + 1, sizeof(*line));
+	if (!copy || !line) {
+		free(copy);
+		free(line);
+		return -ENOMEM;
+	}
+	for (l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		line[n++] = l;
+	qsort(line, n, sizeof(*line), cmp_lines);
+	for (i = 0; i < n; i++)
+		at += sprintf(text + at, "%s\n", line[i]);
+	free(copy);
+	free(line);
+	return 0;
+}
+
 /*
  * Everything an operation could change, as text: UUID_A's files, the
  * masks, the host's configuration, the driver's own bookkeeping (every
  * mdev's assignments and queue table, every bound queue's link,
- * vfio_ap_state.h), guest GUEST's APCB, and whether the matrix device
- * and the guest exist.
+ * vfio_ap_state.h, its lines sorted), guest GUEST's APCB, and whether
+ * the matrix device and the guest exist.
  */
 static inline void snapshot(char *out, size_t size)
 {
@@ -145,6 +195,8 @@ static inline void snapshot(char *out, size_t size)
 
 		len += snprintf(out + len, size - len, "%s:\n", path);
 		n = var_read(path, out + len, size - len);
+		if (n > 0 && !strcmp(files[i], "dbg/state"))
+			sort_lines(out + len);
 		if (n > 0)
 			len += n;
 	}
