@@ -85,8 +85,17 @@ step "kselftest s390 VM + replay" env DRIVER=model STRESS_SECONDS="${STRESS_SECO
 # Upstream mode: the real vfio_ap of each Debian tree under the same
 # suite; known findings (tools/testing/findings/) do not fail it. The
 # clean run is that kselftest run; then every replay of an upstream fix.
+# On 6.1 the destructive-operation table (vfio_ap_destroy_test) is left
+# out: 6.1's known kvm->lock cycle (findings/6.1.txt) is reported at the
+# first guest link of a boot, lockdep is off after it, and so each of the
+# table's 33 cells with a guest would need a boot of its own (the table
+# alone took 12 boots and 335 s for 13 of them). By hand:
+#   make kselftest DRIVER=upstream KVER=6.1 VM_ONLY='destroy.*'
 for v in 6.12 6.1; do
+	only=
+	[ "$v" = 6.1 ] && only='var.*,stress.*'
 	step "kselftest upstream $v + replay" env DRIVER=upstream KVER=$v KDIR= \
+		VM_ONLY="$only" \
 		STRESS_SECONDS="${STRESS_SECONDS:-10}" \
 		STRESS_THREADS="${STRESS_THREADS:-2}" SEED="${SEED:-1000}" \
 		RUNS=1 BUG=all "$PROJ/tools/testing/replay/replay.sh"
