@@ -28,6 +28,7 @@
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../tools/testing/lib.sh"
 out=${RESULTS:-$here/../../results/gate-samples-$(date +%Y%m%d-%H%M%S)}
 head=${GATE_HEAD:-none}
 pass=0
@@ -45,7 +46,7 @@ check() {
 gated() {
 	local name=$1 want=$2 rc
 	shift 2
-	"$here/../gate" --out="$out/$name" "$@"
+	uncounted "$here/../gate" --out="$out/$name" "$@"
 	rc=$?
 	[ "$rc" = "$want" ] && r=ok || r=bad
 	check "$r" "$name: exit $rc, expected $want"
@@ -104,5 +105,5 @@ if [ "${GATE_TREE:-1}" = 1 ]; then
 	check "$r" "upstream-bad: reply.txt does not name patch 2 with a Reported-by: tag"
 fi
 
-echo "ci-gate samples: $pass passed, $fail failed"
+counts "ci-gate samples" "$pass" "$fail"
 [ "$fail" = 0 ]

@@ -65,5 +65,5 @@ else
 	echo "$out"
 	fail=$((fail + 1))
 fi
-echo "checkpatch: $pass passed, $fail failed"
+counts checkpatch "$pass" "$fail"
 [ "$fail" = 0 ]

@@ -116,5 +116,5 @@ while read -r _ config suite _; do
 		{ echo "kunit: suite $suite did not run" >&2; failed=$((failed + 1)); }
 done < <(kunit_suites)
 [ "$cmd" = run ] && echo "$stamp" >"$build/.vfio_ap_ref_stamp"
-echo "kunit($ARCH, $(basename "$tree")): $passed passed, $failed failed, $skipped skipped"
+counts "kunit($ARCH, $(basename "$tree"))" "$passed" "$failed" "$skipped"
 [ "$rc" = 0 ] && [ "$failed" = 0 ]

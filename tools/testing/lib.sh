@@ -18,6 +18,19 @@ judge() {
 		python3 -m "judge.$1" "${@:2}"
 }
 
+# counts WHAT PASSED FAILED [SKIPPED]: print a tool's counts line,
+# "WHAT: N passed, N failed[, N skipped]", and record it in the file that
+# VAR_COUNTS names, if any, for make test to add up (judge/counts.py).
+counts() {
+	judge counts record "$@"
+}
+
+# uncounted CMD [ARG...]: run a tool whose counts are not the caller's
+# own (a replay's kselftest run, the gate's checks): it records nothing.
+uncounted() {
+	VAR_COUNTS= "$@"
+}
+
 need() {
 	local t
 	for t in "$@"; do

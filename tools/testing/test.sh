@@ -3,7 +3,9 @@
 #
 # "make test": every test the project has, each step run even when an
 # earlier one failed. Ends with "make test: N passed, N failed", the
-# sum of the steps' own counts.
+# sum of the steps' own counts: each step records them as JSON in a file
+# of its own, VAR_COUNTS (judge/counts.py); a step that recorded none
+# failed before it could count.
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -20,21 +22,23 @@ why_failed=$(mktemp)
 trap 'rm -f "$why_failed"' EXIT
 
 step() {
-	local name=$1 log line p f s t0=$SECONDS
+	local name=$1 log cnt p f s n t0=$SECONDS
 	shift
 	log=$(mktemp)
+	cnt=$(mktemp)
 	echo "=== $name"
-	"$@" 2>&1 | tee "$log"
+	VAR_COUNTS=$cnt "$@" 2>&1 | tee "$log"
 	local rc=${PIPESTATUS[0]}
-	p=0
-	f=0
-	s=0
-	# Sum every "<what>: N passed, N failed[, N skipped]" line of the step.
-	while IFS= read -r line; do
-		p=$((p + $(sed -nE 's/.*: ([0-9]+) passed, [0-9]+ failed.*/\1/p' <<<"$line")))
-		f=$((f + $(sed -nE 's/.*: [0-9]+ passed, ([0-9]+) failed.*/\1/p' <<<"$line")))
-		s=$((s + $(sed -nE 's/.*: [0-9]+ passed, [0-9]+ failed, ([0-9]+) skipped.*/\1/p' <<<"$line" | grep . || echo 0)))
-	done < <(grep -E '^[a-z0-9()+, ._-]+: [0-9]+ passed, [0-9]+ failed' "$log")
+	if ! read -r p f s n < <(judge counts sum "$cnt"); then
+		p=0 f=1 s=0 n=0
+		echo "=== $name: its counts ($cnt) cannot be read"
+	fi
+	rm -f "$cnt"
+	if [ "$n" = 0 ]; then
+		echo "=== $name: recorded no counts"
+		[ "$f" != 0 ] || f=1
+		[ "$rc" != 0 ] || rc=1
+	fi
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		f=1	# the step failed before it could count (build, boot)
 	fi

@@ -9,6 +9,7 @@
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib.sh"
 t=$here/..
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -20,7 +21,7 @@ fail=0
 refused() {
 	local bad=$1 runner=$2 rc
 	shift 2
-	env "$bad" "$@" RESULTS="$tmp/out" timeout 60 "$t/$runner" >"$tmp/log" 2>&1
+	uncounted env "$bad" "$@" RESULTS="$tmp/out" timeout 60 "$t/$runner" >"$tmp/log" 2>&1
 	rc=$?
 	if [ "$rc" = 2 ] && grep -q "^error: ${bad%%=*}=" "$tmp/log"; then
 		pass=$((pass + 1))
@@ -56,5 +57,5 @@ refused KVER=6.6 diff.sh
 refused ARCH=x86 kunit.sh
 refused JOBS=many kunit.sh
 
-echo "runner input: $pass passed, $fail failed"
+counts "runner input" "$pass" "$fail"
 [ "$fail" = 0 ]

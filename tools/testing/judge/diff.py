@@ -25,6 +25,7 @@ import os
 import re
 import sys
 
+from . import counts
 from . import findings
 from . import ktap
 from . import scan_console
@@ -182,8 +183,8 @@ def summary(v, desc):
                'known: %s' % r['known'] if r['known'] else 'NEW')
         out.append('report: %s (x%d) -- %s' % (r['title'], r['count'], how))
     out.append('verdict: %s (exit %d)' % (verdicts[v['exit']], v['exit']))
-    out.append('differential(%s): %d passed, %d failed'
-               % (v['series'], v['passed'], v['failed']))
+    out.append(counts.line('differential(%s)' % v['series'], v['passed'],
+                           v['failed']))
     return '\n'.join(out) + '\n'
 
 
@@ -238,6 +239,8 @@ def main():
     with open(os.path.join(args.results, 'result.json'), 'w') as f:
         json.dump(v, f, indent=1)
     sys.stdout.write(s)
+    counts.record('differential(%s)' % v['series'], v['passed'], v['failed'],
+                  quiet=True)
     return v['exit']
 
 

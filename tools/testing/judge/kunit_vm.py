@@ -22,6 +22,7 @@ import os
 import re
 import sys
 
+from . import counts
 from . import ktap
 from . import scan_console
 
@@ -95,6 +96,13 @@ def judge(text, allow, results, kunit_py, suites):
     return v
 
 
+def counted(v):
+    """(passed, failed, skipped) of a verdict. A run that did not
+    complete counts one failure at least, so that make test's sum of
+    counts fails too."""
+    return v['passed'], v['failed'] or int(v['exit'] != 0), v['skipped']
+
+
 def summary(v, desc):
     verdicts = {0: 'passed', 1: 'failed: a test failed',
                 2: 'failed: a new kernel report',
@@ -105,11 +113,7 @@ def summary(v, desc):
         out.append('report: ' + r['title'])
         out += ['  | ' + x for x in r['excerpt']]
     out.append('verdict: %s (exit %d)' % (verdicts[v['exit']], v['exit']))
-    # A run that did not complete counts one failure at least, so that
-    # make test's sum of counts fails too.
-    failed = v['failed'] or int(v['exit'] != 0)
-    out.append('kunit(%s): %d passed, %d failed, %d skipped'
-               % (desc, v['passed'], failed, v['skipped']))
+    out.append(counts.line('kunit(%s)' % desc, *counted(v)))
     return '\n'.join(out) + '\n'
 
 
@@ -139,6 +143,7 @@ def main():
               encoding='utf-8') as f:
         json.dump(v, f, indent=1)
     sys.stdout.write(s)
+    counts.record('kunit(%s)' % args.desc, *counted(v), quiet=True)
     return v['exit']
 
 

@@ -21,6 +21,7 @@ import re
 import statistics
 import sys
 
+from . import counts
 from . import junit
 from .verdict import HOST_WATCHDOG
 
@@ -116,7 +117,17 @@ def main(rdir, out, runs, names):
         junit.Case('%s run%d' % (n, r), failure=None if ok else fail_message(n, det, rc))
         for n, r, ok, det, rc, _ in cases])])
     sys.stdout.write(table + notes)
-    print('replay: %d passed, %d failed' % (passed, failed))
+    counts.record('replay', passed, failed)
+    # The clean runs are make kselftest runs, run uncounted: their tests
+    # count here (replay.sh prints their summaries).
+    for n, _, _, _, _, d in cases:
+        try:
+            c = json.load(open(os.path.join(d, 'counts.json')))
+        except (OSError, ValueError):
+            continue
+        if n == 'clean':
+            counts.record('vm', c['passed'], c['failed'], c['skipped'],
+                          quiet=True)
     return 3 if infra else 1 if failed else 0
 
 

@@ -41,6 +41,7 @@ import re
 import sys
 
 from . import boot_log
+from . import counts
 from . import datafile
 from . import findings
 from . import junit
@@ -503,13 +504,17 @@ def main():
         rows.append('stopped by the host after the first detection')
     rows.append('wall time: %.1f s' % args.wall)
     rows.append('verdict: %s (exit %d)' % (verdict, code))
-    rows.append('vm: %d passed, %d failed, %d skipped' %
-                (npass, nfail + len(real) + (len(stale) if args.stale == 'fail' else 0),
-                 nskip))
+    nvfail = nfail + len(real) + (len(stale) if args.stale == 'fail' else 0)
+    rows.append(counts.line('vm', npass, nvfail, nskip))
     summary = '\n'.join(rows) + '\n'
     with open(os.path.join(args.results, 'summary.txt'), 'w', encoding='utf-8') as f:
         f.write(summary)
+    # The run's counts, for make replay's record of its clean runs.
+    with open(os.path.join(args.results, 'counts.json'), 'w', encoding='utf-8') as f:
+        json.dump({'what': 'vm', 'passed': npass, 'failed': nvfail,
+                   'skipped': nskip}, f)
     sys.stdout.write(summary)
+    counts.record('vm', npass, nvfail, nskip, quiet=True)
     return code
 
 

@@ -121,7 +121,7 @@ for run in $(seq 1 "$RUNS"); do
 		mkdir -p "$res"
 		s=$(date +%s.%N)
 		REPLAY=$patch VM_STOP_GRACE=$GRACE SEED=$seed RESULTS=$res \
-			"$PROJ/tools/testing/kselftest.sh" >"$res/kselftest.log" 2>&1
+			uncounted "$PROJ/tools/testing/kselftest.sh" >"$res/kselftest.log" 2>&1
 		rc=$?
 		echo "$rc $(echo "$(date +%s.%N) - $s" | bc)" >"$res/rc"
 		printf '  %-28s run %d seed %d: exit %d\n' "$n" "$run" "$seed" "$rc" >&2

@@ -42,5 +42,5 @@ for KVER in ${KVERS:-6.12 6.1}; do
 	done <"$sums"
 	rm -rf "$tmp"
 done
-echo "sources: $pass passed, $fail failed"
+counts sources "$pass" "$fail"
 [ "$fail" = 0 ]
