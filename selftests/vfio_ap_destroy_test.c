@@ -34,7 +34,6 @@
 #include <sys/syscall.h>
 
 #include "vfio_ap_fixture.h"
-#include "vfio_ap_state.h"
 
 #define SNAP_SIZE	65536
 #define LEDGER_SIZE	16384
@@ -128,29 +127,14 @@ static void state_unbind(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, var_write(tpath("%s/unbind", VAR_DRV), "01.0005"));
 }
 
-/* Intercepts the guest's vCPUs handled so far, from "NR INTERCEPTS". */
-static long vcpu_intercepts(void)
-{
-	char p[256], buf[64];
-	long nr, n;
-
-	guest_path(p, GUEST, "vcpus");
-	if (var_read(p, buf, sizeof(buf)) < 0 ||
-	    sscanf(buf, "%ld %ld", &nr, &n) != 2)
-		return -1;
-	return n;
-}
-
 FIXTURE_SETUP(destroy)
 {
 	const struct cell_state *v = variant;
-	char name[128];
+	char prefix[64];
 	int i;
 
-	snprintf(name, sizeof(name), "destroy.%s.%s", v->name,
-		 _metadata->name);
-	VAR_TEST_BEGIN(name);
-	fixture_make(_metadata, &self->vfio_fd, self->link);
+	snprintf(prefix, sizeof(prefix), "destroy.%s", v->name);
+	fixture_begin(_metadata, prefix, &self->vfio_fd, self->link);
 	ASSERT_EQ(0, ledger_read(self->ledger, sizeof(self->ledger)));
 	if (v->assigned) {
 		ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
@@ -168,9 +152,9 @@ FIXTURE_SETUP(destroy)
 	}
 	if (v->intercepting) {
 		ASSERT_EQ(0, guest_file_write(GUEST, "vcpus", "2 1000"));
-		for (i = 0; i < 100 && vcpu_intercepts() < 5; i++)
+		for (i = 0; i < 100 && vcpu_intercepts(GUEST) < 5; i++)
 			usleep(50000);
-		ASSERT_LE(5, vcpu_intercepts());
+		ASSERT_LE(5, vcpu_intercepts(GUEST));
 	}
 	snapshot(self->before, sizeof(self->before));
 }
@@ -178,20 +162,6 @@ FIXTURE_SETUP(destroy)
 FIXTURE_TEARDOWN(destroy)
 {
 	fixture_undo(&self->vfio_fd, self->link);
-}
-
-/* The driver's bookkeeping is consistent; @uuid, if given, has no guest. */
-static void consistent(struct __test_metadata *_metadata, const char *uuid)
-{
-	static struct var_state s;
-	char why[256] = "";
-	int m;
-
-	ASSERT_EQ(0, var_state_read(&s, why, sizeof(why))) TH_LOG("%s", why);
-	EXPECT_EQ(0, var_state_check(&s, why, sizeof(why))) TH_LOG("%s", why);
-	m = uuid ? var_state_mdev(&s, uuid) : -1;
-	if (m >= 0)
-		EXPECT_STREQ("", s.guest[m]) TH_LOG("%s keeps its guest", uuid);
 }
 
 /* The state is what it was before the operation. */
@@ -231,7 +201,7 @@ static void use(struct __test_metadata *_metadata, struct vfio_link *l,
 	ASSERT_LT(0, var_read(p, buf, sizeof(buf)));
 	EXPECT_EQ(0, atoi(buf)) TH_LOG("PQAP(AQIC) answered %s", buf);
 	close(fd);
-	consistent(_metadata, uuid);
+	state_consistent(_metadata, uuid, "after the operation");
 }
 
 /*
@@ -298,7 +268,7 @@ TEST_F_TIMEOUT(destroy, mdev_remove, 60)
 		ASSERT_EQ(0, mdev_write(UUID_A, "remove", "1"));
 	}
 	EXPECT_NE(0, access(tpath("%s/%s", VAR_ROOT, UUID_A), F_OK));
-	consistent(_metadata, NULL);
+	state_consistent(_metadata, NULL, "after the operation");
 	reuse(_metadata, self, variant);
 	cell_end(_metadata, self);
 }
@@ -315,11 +285,11 @@ TEST_F_TIMEOUT(destroy, guest_destroy, 60)
 	ASSERT_EQ(0, var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d",
 				GUEST));
 	EXPECT_NE(0, access(tpath("%s/guests/%d", VAR_DBG, GUEST), F_OK));
-	consistent(_metadata, NULL);
+	state_consistent(_metadata, NULL, "after the operation");
 	if (self->vfio_fd >= 0)
 		close(self->vfio_fd);
 	self->vfio_fd = -1;
-	consistent(_metadata, UUID_A);
+	state_consistent(_metadata, UUID_A, "after the operation");
 	use(_metadata, &self->link[0], UUID_A, state_apm(variant));
 	cell_end(_metadata, self);
 }
@@ -336,7 +306,7 @@ TEST_F_TIMEOUT(destroy, vfio_close, 60)
 	close(self->vfio_fd);
 	self->vfio_fd = -1;
 	guest_has(_metadata, "");
-	consistent(_metadata, UUID_A);
+	state_consistent(_metadata, UUID_A, "after the operation");
 	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_B));
 	ASSERT_EQ(0, mdev_write(UUID_B, "assign_adapter", "3"));
 	ASSERT_EQ(0, mdev_write(UUID_B, "assign_domain", "4"));
@@ -360,7 +330,7 @@ TEST_F_TIMEOUT(destroy, queue_unbind, 60)
 	}
 	ASSERT_EQ(0, ret);
 	EXPECT_NE(0, access(tpath("%s/01.0004", VAR_DRV), F_OK));
-	consistent(_metadata, NULL);
+	state_consistent(_metadata, NULL, "after the operation");
 	if (variant->attached)
 		guest_has(_metadata, variant->filtered ? "2" : "");
 	ASSERT_EQ(0, var_write(tpath("%s/bind", VAR_DRV), "01.0004"));
@@ -380,7 +350,7 @@ TEST_F_TIMEOUT(destroy, host_remove, 60)
 	ASSERT_EQ(0, host_cmd("-a 1"));
 	ASSERT_EQ(0, host_cmd("scan"));
 	EXPECT_NE(0, access(tpath("%s/devices/01.0004", VAR_BUS), F_OK));
-	consistent(_metadata, NULL);
+	state_consistent(_metadata, NULL, "after the operation");
 	ASSERT_LE(0, mdev_read(UUID_A, "matrix", buf, sizeof(buf)));
 	EXPECT_EQ(variant->assigned, !!strstr(buf, "01.0004")) TH_LOG("%s", buf);
 	if (variant->attached)
@@ -421,7 +391,7 @@ static void mask_reserve(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, ret);
 	EXPECT_EQ(0, access(tpath("%s/01.0004", VAR_HOSTDRV), F_OK));
 	EXPECT_NE(0, access(tpath("%s/01.0004", VAR_DRV), F_OK));
-	consistent(_metadata, NULL);
+	state_consistent(_metadata, NULL, "after the operation");
 	ASSERT_EQ(0, var_writef(path, "-%d", id));
 	unchanged(_metadata, self);
 }
@@ -468,7 +438,7 @@ TEST_F_TIMEOUT(destroy, module_unload, 60)
 	close(fd);
 	ASSERT_EQ(0, access(VAR_ROOT, F_OK));
 	EXPECT_NE(0, access(tpath("%s/%s", VAR_ROOT, UUID_A), F_OK));
-	consistent(_metadata, NULL);
+	state_consistent(_metadata, NULL, "after the operation");
 	/* Loaded again, the driver has every queue bound. */
 	vfio_link_close(&self->link[0]);
 	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_A));

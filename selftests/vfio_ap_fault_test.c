@@ -22,7 +22,6 @@
 #include <sys/syscall.h>
 
 #include "vfio_ap_fixture.h"
-#include "vfio_ap_state.h"
 
 #define FAILSLAB	"/sys/kernel/debug/failslab"
 /* No operation allocates that often: a sweep past it is a test failure. */
@@ -30,14 +29,8 @@
 /* More allocations than a run makes: a count of them. */
 #define FAULT_COUNT	1000000
 
-/*
- * The fixture's data, FIXTURE_DATA(var): its struct, which checkpatch
- * can parse where the macro is a parameter's type.
- */
-#define fault_self _test_data_var
-
 /* An operation's set-up, run or undo: 0 or -errno. */
-typedef int (*fault_step_t)(struct fault_self *self);
+typedef int (*fault_step_t)(struct var_self *self);
 
 static int assign(const char *uuid, const char *adapter, const char *domain)
 {
@@ -50,60 +43,60 @@ static int assign(const char *uuid, const char *adapter, const char *domain)
 	return ret;
 }
 
-static int none(struct fault_self *self)
+static int none(struct var_self *self)
 {
 	return 0;
 }
 
-static int create_b(struct fault_self *self)
+static int create_b(struct var_self *self)
 {
 	return var_write(tpath("%s/create", VAR_TYPE), UUID_B);
 }
 
-static int remove_b(struct fault_self *self)
+static int remove_b(struct var_self *self)
 {
 	return mdev_write(UUID_B, "remove", "1");
 }
 
-static int assign_adapter_1(struct fault_self *self)
+static int assign_adapter_1(struct var_self *self)
 {
 	return mdev_write(UUID_A, "assign_adapter", "1");
 }
 
-static int unassign_adapter_1(struct fault_self *self)
+static int unassign_adapter_1(struct var_self *self)
 {
 	return mdev_write(UUID_A, "unassign_adapter", "1");
 }
 
-static int assign_domain_4(struct fault_self *self)
+static int assign_domain_4(struct var_self *self)
 {
 	return mdev_write(UUID_A, "assign_domain", "4");
 }
 
-static int unassign_domain_4(struct fault_self *self)
+static int unassign_domain_4(struct var_self *self)
 {
 	return mdev_write(UUID_A, "unassign_domain", "4");
 }
 
-static int assign_control_6(struct fault_self *self)
+static int assign_control_6(struct var_self *self)
 {
 	return mdev_write(UUID_A, "assign_control_domain", "6");
 }
 
-static int unassign_control_6(struct fault_self *self)
+static int unassign_control_6(struct var_self *self)
 {
 	return mdev_write(UUID_A, "unassign_control_domain", "6");
 }
 
 /* Guest GUEST exists and has UUID_A's group; the device is not open. */
-static int guest_has_a(struct fault_self *self)
+static int guest_has_a(struct var_self *self)
 {
 	int ret = assign(UUID_A, "1", "4");
 
 	return ret ? ret : link_to_guest(&self->link[0], UUID_A);
 }
 
-static int open_device(struct fault_self *self)
+static int open_device(struct var_self *self)
 {
 	int fd = vfio_device_open(&self->link[0], UUID_A);
 
@@ -113,7 +106,7 @@ static int open_device(struct fault_self *self)
 	return 0;
 }
 
-static int close_device(struct fault_self *self)
+static int close_device(struct var_self *self)
 {
 	close(self->vfio_fd);
 	self->vfio_fd = -1;
@@ -121,7 +114,7 @@ static int close_device(struct fault_self *self)
 }
 
 /* Attached: the device is open, with domain 4 and no adapter assigned. */
-static int attached(struct fault_self *self)
+static int attached(struct var_self *self)
 {
 	int ret = guest_has_a(self);
 
@@ -132,14 +125,14 @@ static int attached(struct fault_self *self)
 	return ret;
 }
 
-static int unbound_0104(struct fault_self *self)
+static int unbound_0104(struct var_self *self)
 {
 	int ret = var_write(tpath("%s/unbind", VAR_DRV), "01.0004");
 
 	return ret == -ENODEV ? 0 : ret;
 }
 
-static int bind_0104(struct fault_self *self)
+static int bind_0104(struct var_self *self)
 {
 	return var_write(tpath("%s/bind", VAR_DRV), "01.0004");
 }
@@ -148,7 +141,7 @@ static int bind_0104(struct fault_self *self)
 static int driver_ko = -1;
 
 /* The driver is not loaded, and driver_ko is its module file. */
-static int unloaded(struct fault_self *self)
+static int unloaded(struct var_self *self)
 {
 	int ret;
 
@@ -163,13 +156,13 @@ static int unloaded(struct fault_self *self)
 	return driver_ko < 0 ? -errno : 0;
 }
 
-static int load_driver(struct fault_self *self)
+static int load_driver(struct var_self *self)
 {
 	return syscall(__NR_finit_module, driver_ko, "", 0) ? -errno : 0;
 }
 
 /* UUID_B holds adapter 2 and domain 5. */
-static int b_assigned(struct fault_self *self)
+static int b_assigned(struct var_self *self)
 {
 	int ret = create_b(self);
 
@@ -215,12 +208,11 @@ static int failslab_set(const char *knob, const char *val, char *old)
  * @last allocations of a run (0: all of them).
  */
 static void fault_sweep(struct __test_metadata *_metadata,
-			struct fault_self *self, fault_step_t prepare,
+			struct var_self *self, fault_step_t prepare,
 			fault_step_t run, fault_step_t undo, unsigned int last)
 {
 	static char before[65536], after[65536];
-	static struct var_state st;
-	char gfp[16], verbose[16], why[256];
+	char gfp[16], verbose[16], when[128];
 	unsigned int n = 1, first, refused = 0, tolerated = 0;
 	const char *name = _metadata->name;
 	int fd, ret, left;
@@ -271,9 +263,9 @@ static void fault_sweep(struct __test_metadata *_metadata,
 			EXPECT_EQ(0, undo(self))
 				TH_LOG("%s, allocation %u failed: undo", name, n);
 		}
-		EXPECT_EQ(0, var_state_read(&st, why, sizeof(why))) TH_LOG("%s", why);
-		EXPECT_EQ(0, var_state_check(&st, why, sizeof(why)))
-			TH_LOG("%s, allocation %u failed: %s", name, n, why);
+		snprintf(when, sizeof(when), "%s, allocation %u failed",
+			 name, n);
+		state_consistent(_metadata, NULL, when);
 	}
 	EXPECT_GT(first + FAULT_MAX_NTH, n)
 		TH_LOG("%s reached allocation %u", name, first + FAULT_MAX_NTH);

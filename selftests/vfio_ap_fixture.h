@@ -13,6 +13,7 @@
 #include "../kselftest_harness.h"
 #include "vfio_ap_ref.h"
 #include "vfio_ap_resume.h"
+#include "vfio_ap_state.h"
 
 #define GUEST	42	/* the "42" of snapshot()'s guest files */
 
@@ -20,6 +21,12 @@ FIXTURE(var) {
 	int vfio_fd;			/* UUID_A's open VFIO device */
 	struct vfio_link link[2];	/* UUID_A's and UUID_B's groups */
 };
+
+/*
+ * The fixture's data, FIXTURE_DATA(var): its struct, which checkpatch
+ * can parse where the macro is a parameter's type.
+ */
+#define var_self _test_data_var
 
 static inline void host_reset(void)
 {
@@ -79,13 +86,24 @@ static inline void fixture_undo(int *vfio_fd, struct vfio_link *link)
 	host_reset();
 }
 
-FIXTURE_SETUP(var)
+/*
+ * The set-up of a fixture whose tests are named "@prefix.TEST": the test
+ * begins (vfio_ap_resume.h: it may skip), then fixture_make().
+ */
+static inline void fixture_begin(struct __test_metadata *_metadata,
+				 const char *prefix, int *vfio_fd,
+				 struct vfio_link *link)
 {
 	char name[128];
 
-	snprintf(name, sizeof(name), "var.%s", _metadata->name);
+	snprintf(name, sizeof(name), "%s.%s", prefix, _metadata->name);
 	VAR_TEST_BEGIN(name);
-	fixture_make(_metadata, &self->vfio_fd, self->link);
+	fixture_make(_metadata, vfio_fd, link);
+}
+
+FIXTURE_SETUP(var)
+{
+	fixture_begin(_metadata, "var", &self->vfio_fd, self->link);
 }
 
 FIXTURE_TEARDOWN(var)
@@ -239,6 +257,30 @@ static inline const char *snapshot_diff(const char *before, const char *after)
 	snprintf(out, sizeof(out), "%.*s '%.*s' became '%.*s'", (int)lf, file,
 		 (int)strcspn(b, "\n"), b, (int)strcspn(a, "\n"), a);
 	return out;
+}
+
+/*
+ * The driver's bookkeeping is consistent (vfio_ap_state.h), and mdev
+ * @uuid, if given and there, has no guest; @when says in a failure's log
+ * at which point of the test.
+ */
+static inline void state_consistent(struct __test_metadata *_metadata,
+				    const char *uuid, const char *when)
+{
+	static struct var_state s;
+	char why[256] = "";
+	int m, ret;
+
+	ret = var_state_read(&s, why, sizeof(why));
+	EXPECT_EQ(0, ret) TH_LOG("%s: %s", when, why);
+	if (ret)
+		return;
+	EXPECT_EQ(0, var_state_check(&s, why, sizeof(why)))
+		TH_LOG("%s: %s", when, why);
+	m = uuid ? var_state_mdev(&s, uuid) : -1;
+	if (m >= 0)
+		EXPECT_STREQ("", s.guest[m])
+			TH_LOG("%s: %s keeps its guest", when, uuid);
 }
 
 #endif /* _VFIO_AP_FIXTURE_SELFTEST_H_ */

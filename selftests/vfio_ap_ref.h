@@ -105,6 +105,19 @@ static inline int guest_path(char *buf, int id, const char *file)
 	return snprintf(buf, 256, "%s/guests/%d/%s", VAR_DBG, id, file);
 }
 
+/* Intercepts the guest's vCPUs handled so far, from "NR INTERCEPTS". */
+static inline long vcpu_intercepts(int guest)
+{
+	char p[256], buf[64];
+	long nr, n;
+
+	guest_path(p, guest, "vcpus");
+	if (var_read(p, buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%ld %ld", &nr, &n) != 2)
+		return -1;
+	return n;
+}
+
 /* The guest's APCB as the simulation decodes it from the CRYCB. */
 struct apcb {
 	char apm[1024], aqm[1024], adm[1024];

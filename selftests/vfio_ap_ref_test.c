@@ -521,19 +521,6 @@ TEST_F(var, guest_apcb_follows_changes)
 	EXPECT_EQ(0, access(p, R_OK));
 }
 
-/* Intercepts the guest's vCPUs handled so far, from "NR INTERCEPTS". */
-static long vcpu_intercepts(int guest)
-{
-	char p[256], buf[64];
-	long nr, n;
-
-	guest_path(p, guest, "vcpus");
-	if (var_read(p, buf, sizeof(buf)) < 0 ||
-	    sscanf(buf, "%ld %ld", &nr, &n) != 2)
-		return -1;
-	return n;
-}
-
 /*
  * The host drops a domain the guest has, and the guest's vCPUs keep
  * intercepting PQAP(AQIC) on its queue until the AP bus scans: the
