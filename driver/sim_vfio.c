@@ -80,7 +80,8 @@ int vfio_sim_register_device(struct vfio_sim_device *vdev, const char *name,
 	vdev->owner = owner;
 	vdev->group = group;
 	mutex_init(&vdev->dev_set.lock);
-	init_waitqueue_head(&vdev->closed);
+	refcount_set(&vdev->users, 1);
+	init_completion(&vdev->closed);
 
 	mutex_lock(&vfio_sim_devices_lock);
 	list_for_each_entry(other, &vfio_sim_devices, node) {
@@ -103,13 +104,16 @@ EXPORT_SYMBOL_GPL(vfio_sim_register_device);
  * @vdev: the device
  *
  * New opens fail from now on; waits until every open is closed, as the
- * real function does, then drops the device's group reference.
+ * real function does, then drops the device's group reference. As in the
+ * real VFIO core, the wait is for a completion that the last user's put
+ * completes as its last touch of the device: a waiter that only watched
+ * the open count could free the device while the last closer still
+ * used it.
  */
 void vfio_sim_unregister_device(struct vfio_sim_device *vdev)
 {
 	struct vfio_sim_group *group = vdev->group;
 	unsigned int i = 0;
-	long left;
 
 	mutex_lock(&vfio_sim_devices_lock);
 	list_del(&vdev->node);
@@ -121,14 +125,11 @@ void vfio_sim_unregister_device(struct vfio_sim_device *vdev)
 	group->device = NULL;
 	mutex_unlock(&group->group_lock);
 
-	for (;;) {
-		left = wait_event_timeout(vdev->closed,
-					  !READ_ONCE(vdev->open_count), HZ * 10);
-		if (left)
-			break;
-		if (!(i++ % 10))
-			pr_info("vfio_sim: device %s is in use, waiting until it is closed\n",
-				vdev->name);
+	if (!refcount_dec_and_test(&vdev->users)) {
+		while (!wait_for_completion_timeout(&vdev->closed, HZ * 10))
+			if (!(i++ % 10))
+				pr_info("vfio_sim: device %s is in use, waiting until it is closed\n",
+					vdev->name);
 	}
 	vfio_sim_group_put(group);
 }
@@ -167,8 +168,11 @@ static struct vfio_sim_device *vfio_sim_group_open(struct vfio_sim_group *group,
 		else
 			kvm = NULL;	/* now owned by vdev->kvm */
 	}
-	if (!ret)
+	if (!ret) {
 		vdev->open_count++;
+		/* The registration is alive: group->device is still set. */
+		refcount_inc(&vdev->users);
+	}
 	mutex_unlock(&vdev->dev_set.lock);
 	mutex_unlock(&group->group_lock);
 	if (kvm)
@@ -223,7 +227,9 @@ void vfio_sim_close(struct vfio_sim_device *vdev)
 	mutex_unlock(&group->group_lock);
 	if (kvm)
 		kvm_sim_put(kvm);
-	wake_up(&vdev->closed);
+	/* The last touch of the device: unregistering may free it next. */
+	if (refcount_dec_and_test(&vdev->users))
+		complete(&vdev->closed);
 	module_put(owner);
 }
 EXPORT_SYMBOL_GPL(vfio_sim_close);

@@ -9,11 +9,12 @@
 #ifndef _VFIO_AP_REF_SIM_VFIO_H_
 #define _VFIO_AP_REF_SIM_VFIO_H_
 
+#include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
-#include <linux/wait.h>
 
 struct kvm_sim;
 struct vfio_sim_device;
@@ -65,7 +66,9 @@ struct vfio_sim_device_set {
  * @dev_set: its device set
  * @open_count: number of opens, under dev_set->lock
  * @kvm: the guest, valid from open_device() to close_device()
- * @closed: woken when @open_count drops to 0
+ * @users: the registration's reference and one per open, as the real
+ *	VFIO core's device->refcount: the last one put completes @closed
+ * @closed: completed when the registration and every open are gone
  * @node: entry in the list of registered devices
  * @file: debugfs file whose open() and release() open and close it
  */
@@ -77,7 +80,8 @@ struct vfio_sim_device {
 	struct vfio_sim_device_set dev_set;
 	unsigned int open_count;
 	struct kvm_sim *kvm;
-	wait_queue_head_t closed;
+	refcount_t users;
+	struct completion closed;
 	struct list_head node;
 	struct dentry *file;
 };
