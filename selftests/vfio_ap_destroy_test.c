@@ -31,7 +31,6 @@
  * open: those cells SKIP.
  */
 #include <pthread.h>
-#include <sys/syscall.h>
 
 #include "vfio_ap_fixture.h"
 
@@ -416,27 +415,18 @@ TEST_F_TIMEOUT(destroy, aqmask_reserve, 60)
 TEST_F_TIMEOUT(destroy, module_unload, 60)
 {
 	const char *ko = var_module_path();
-	int fd, ret;
+	int ret;
 
 	if (access(ko, R_OK))
 		SKIP(return, "%s: not in the test VM's layout", ko);
-	ret = syscall(__NR_delete_module, var_t->module, O_NONBLOCK) ?
-	      -errno : 0;
+	ret = var_module_unload();
 	if (self->vfio_fd >= 0) {
 		EXPECT_EQ(-EWOULDBLOCK, ret);
 		unchanged(_metadata, self);
 		cell_end(_metadata, self);
 		return;
 	}
-	ASSERT_EQ(0, ret) TH_LOG("unloading %s: %s", var_t->module,
-				 strerror(-ret));
-	EXPECT_NE(0, access(VAR_ROOT, F_OK));
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, syscall(__NR_finit_module, fd, "", 0))
-		TH_LOG("loading %s: %s", ko, strerror(errno));
-	close(fd);
-	ASSERT_EQ(0, access(VAR_ROOT, F_OK));
+	driver_reloaded(_metadata, ret);
 	EXPECT_NE(0, access(tpath("%s/%s", VAR_ROOT, UUID_A), F_OK));
 	state_consistent(_metadata, NULL, "after the operation");
 	/* Loaded again, the driver has every queue bound. */

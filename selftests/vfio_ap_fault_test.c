@@ -148,9 +148,9 @@ static int unloaded(struct var_self *self)
 	ret = mdev_write(UUID_A, "remove", "1");
 	if (ret && ret != -ENOENT)
 		return ret;
-	if (syscall(__NR_delete_module, var_t->module, O_NONBLOCK) &&
-	    errno != ENOENT)
-		return -errno;
+	ret = var_module_unload();
+	if (ret && ret != -ENOENT)
+		return ret;
 	if (driver_ko < 0)
 		driver_ko = open(var_module_path(), O_RDONLY | O_CLOEXEC);
 	return driver_ko < 0 ? -errno : 0;

@@ -283,4 +283,23 @@ static inline void state_consistent(struct __test_metadata *_metadata,
 			TH_LOG("%s: %s keeps its guest", when, uuid);
 }
 
+/*
+ * After an unload of the driver that returned @unloaded: the driver was
+ * unloaded and its matrix device went; loaded again, the matrix device
+ * is back.
+ */
+static inline void driver_reloaded(struct __test_metadata *_metadata,
+				   int unloaded)
+{
+	int ret;
+
+	ASSERT_EQ(0, unloaded) TH_LOG("unloading %s: %s", var_t->module,
+				      strerror(-unloaded));
+	EXPECT_NE(0, access(VAR_ROOT, F_OK));
+	ret = var_module_load();
+	ASSERT_EQ(0, ret) TH_LOG("loading %s: %s", var_module_path(),
+				 strerror(-ret));
+	ASSERT_EQ(0, access(VAR_ROOT, F_OK));
+}
+
 #endif /* _VFIO_AP_FIXTURE_SELFTEST_H_ */

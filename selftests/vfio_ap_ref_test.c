@@ -7,7 +7,6 @@
  * kind of change.
  */
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 
 #include "../kselftest_harness.h"
@@ -25,21 +24,12 @@
  */
 TEST_F(var, driver_reloads)
 {
-	const char *m = var_t->module, *ko = var_module_path();
-	int fd;
+	const char *ko = var_module_path();
 
 	if (access(ko, R_OK))
 		SKIP(return, "%s: not in the test VM's layout", ko);
 	ASSERT_EQ(0, mdev_write(UUID_A, "remove", "1"));
-	ASSERT_EQ(0, syscall(__NR_delete_module, m, O_NONBLOCK))
-		TH_LOG("unloading %s: %s", m, strerror(errno));
-	EXPECT_NE(0, access(VAR_ROOT, F_OK));
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, syscall(__NR_finit_module, fd, "", 0))
-		TH_LOG("loading %s: %s", ko, strerror(errno));
-	close(fd);
-	ASSERT_EQ(0, access(VAR_ROOT, F_OK));
+	driver_reloaded(_metadata, var_module_unload());
 	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_A));
 }
 

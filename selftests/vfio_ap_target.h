@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/vfio.h>
@@ -155,6 +156,25 @@ static inline const char *tpath(const char *fmt, ...)
 static inline const char *var_module_path(void)
 {
 	return tpath("/lib/modules/%s.ko", var_t->module);
+}
+
+/* Unload the driver's module, refused while it is in use: 0 or -errno. */
+static inline int var_module_unload(void)
+{
+	return syscall(__NR_delete_module, var_t->module, O_NONBLOCK) ?
+	       -errno : 0;
+}
+
+/* Load the driver's module from var_module_path(): 0 or -errno. */
+static inline int var_module_load(void)
+{
+	int fd = open(var_module_path(), O_RDONLY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(__NR_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
 }
 
 #define VAR_TYPE	tpath("%s/mdev_supported_types/vfio_ap-passthrough", \
