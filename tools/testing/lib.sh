@@ -31,6 +31,25 @@ uncounted() {
 	VAR_COUNTS= "$@"
 }
 
+# make_modules KBUILD DIR LOG [MAKE_ARG...]: build the external modules
+# of DIR against KBUILD, appending to LOG. A build that was killed can
+# leave Kbuild's intermediate files half made, which the next build
+# cannot get past ("No rule to make target .../X.mod.o"): then DIR is
+# cleaned and built once more. A compile error is not retried.
+make_modules() {
+	local kbuild=$1 dir=$2 log=$3 mark
+	shift 3
+	mark=$(wc -l <"$log")
+	make -C "$kbuild" M="$dir" "$@" -j"${JOBS:-$(nproc)}" modules \
+		>>"$log" 2>&1 && return 0
+	tail -n +"$((mark + 1))" "$log" | grep -q 'No rule to make target' ||
+		return 1
+	echo "make_modules: $dir: an interrupted build's leftovers; building it from clean" >&2
+	make -C "$kbuild" M="$dir" "$@" clean >>"$log" 2>&1 &&
+		make -C "$kbuild" M="$dir" "$@" -j"${JOBS:-$(nproc)}" modules \
+			>>"$log" 2>&1
+}
+
 need() {
 	local t
 	for t in "$@"; do

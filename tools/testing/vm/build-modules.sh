@@ -34,10 +34,10 @@ if [ "${KUNIT_MODULES:-0}" = 1 ]; then
 fi
 rm -rf "$stage"
 log=$src/build.log
+: >"$log"
 arch=(ARCH=s390 CROSS_COMPILE=s390x-linux-gnu-)
 [ "${KARCH:-s390}" = um ] && arch=(ARCH=um)
-make -C "$kbuild" M="$src" "${arch[@]}" -j"${JOBS:-$(nproc)}" modules \
-	>"$log" 2>&1 ||
+make_modules "$kbuild" "$src" "$log" "${arch[@]}" ||
 	{ tail -n 30 "$log" >&2; die "building the modules failed; see $log"; }
 grep -E 'warning:' "$log" >&2 && die "the module build has warnings; see $log"
 for m in vfio_ap_ref_core vfio_ap_sim vfio_ap_ref; do
@@ -46,8 +46,8 @@ done
 if [ "${KUNIT_MODULES:-0}" = 1 ]; then
 	grep -q '^CONFIG_KUNIT=[ym]' "$kbuild/.config" ||
 		die "$kbuild has no KUnit: the KUnit modules need vm/kunit.config"
-	make -C "$kbuild" M="$src/kunit" "${arch[@]}" -j"${JOBS:-$(nproc)}" \
-		KBUILD_EXTRA_SYMBOLS="$src/Module.symvers" modules >>"$log" 2>&1 ||
+	make_modules "$kbuild" "$src/kunit" "$log" "${arch[@]}" \
+		KBUILD_EXTRA_SYMBOLS="$src/Module.symvers" ||
 		{ tail -n 30 "$log" >&2; die "building the KUnit modules failed; see $log"; }
 	grep -E 'warning:' "$log" >&2 && die "the KUnit module build has warnings; see $log"
 	while read -r m _; do

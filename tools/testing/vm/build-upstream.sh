@@ -78,8 +78,9 @@ if [ -n "$replay" ]; then
 	rm -rf "$stage"
 fi
 log=$out/build.log
-make -C "$kbuild" M="$out" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- \
-	VFIO_AP_SRC="$src" "${extra[@]}" -j"${JOBS:-$(nproc)}" modules >"$log" 2>&1 ||
+: >"$log"
+make_modules "$kbuild" "$out" "$log" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- \
+	VFIO_AP_SRC="$src" "${extra[@]}" ||
 	{ tail -n 30 "$log" >&2
 	  die "the real vfio_ap of $src does not compile with the shims; see $log"; }
 if [ -n "$warnings" ]; then
