@@ -209,9 +209,10 @@ fi
 echo "VAR: tests begin"
 cd /kselftest
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_ref_test
+# The races before the long sweeps: a race's bug is found in seconds.
+./run_kselftest.sh -t vfio_ap_ref:vfio_ap_race_test
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_fault_test
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_destroy_test
-./run_kselftest.sh -t vfio_ap_ref:vfio_ap_race_test
 # make kselftest QUICK=1 (var.quick=1), a developer's inner loop, scans
 # once, after the tests: a leak is still found, but not which half of
 # the tests made it, nor one that only unloading makes.
