@@ -121,13 +121,15 @@ def main(rdir, out, runs, names):
     # The clean runs are make kselftest runs, run uncounted: their tests
     # count here (replay.sh prints their summaries).
     for n, _, _, _, _, d in cases:
+        if n != 'clean':
+            continue
         try:
-            c = json.load(open(os.path.join(d, 'counts.json')))
+            with open(os.path.join(d, 'counts.json'), encoding='utf-8') as f:
+                c = json.load(f)
         except (OSError, ValueError):
             continue
-        if n == 'clean':
-            counts.record('vm', c['passed'], c['failed'], c['skipped'],
-                          quiet=True)
+        counts.record('vm', c['passed'], c['failed'], c['skipped'],
+                      quiet=True)
     return 3 if infra else 1 if failed else 0
 
 
