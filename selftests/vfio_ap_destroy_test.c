@@ -217,14 +217,14 @@ static void reuse(struct __test_metadata *_metadata, struct cell_self *self,
 }
 
 /*
- * The end of every cell: undo everything, make the fixture's state
- * anew, and find the driver's allocations those of the start.
+ * The end of every cell: undo everything, fill the fixture's state in
+ * again, and find the driver's allocations those of the start.
  */
 static void cell_end(struct __test_metadata *_metadata,
 		     struct cell_self *self)
 {
 	fixture_undo(&self->vfio_fd, self->link);
-	fixture_make(_metadata, &self->vfio_fd, self->link);
+	fixture_fill(_metadata);
 	ASSERT_EQ(0, ledger_read(self->now, sizeof(self->now)));
 	/* The first line that differs: "'FUNC SIZE' became 'FUNC SIZE'". */
 	EXPECT_STREQ("", snapshot_diff(self->ledger, self->now))

@@ -41,19 +41,30 @@ static inline void host_reset(void)
 }
 
 /*
- * The fixture's state, made anew: guest GUEST and both mdevs gone (a
- * test killed by its timeout leaves its state behind), both masks clear,
- * the host's adapters 1-3, domains 4 and 5 and control domain 6, and
- * mdev UUID_A. Shared with fixtures of other names (FIXTURE(destroy)).
+ * On a cleared host: its adapters 1-3, domains 4 and 5 and control
+ * domain 6, and mdev UUID_A.
  */
-static inline void fixture_make(struct __test_metadata *_metadata,
-				int *vfio_fd, struct vfio_link *link)
+static inline void fixture_fill(struct __test_metadata *_metadata)
 {
 	static const char * const setup[] = {
 		"+a 1", "+a 2", "+a 3", "+d 4", "+d 5", "+c 6", "scan",
 	};
 	unsigned int i;
 
+	for (i = 0; i < ARRAY_SIZE(setup); i++)
+		ASSERT_EQ(0, host_cmd(setup[i])) TH_LOG("host command %u", i);
+	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_A));
+}
+
+/*
+ * The fixture's state, made anew: guest GUEST and both mdevs gone (a
+ * test killed by its timeout leaves its state behind), both masks clear,
+ * then fixture_fill(). Shared with fixtures of other names
+ * (FIXTURE(destroy), FIXTURE(race)).
+ */
+static inline void fixture_make(struct __test_metadata *_metadata,
+				int *vfio_fd, struct vfio_link *link)
+{
 	*vfio_fd = -1;
 	link[0] = (struct vfio_link)VFIO_LINK_INIT;
 	link[1] = (struct vfio_link)VFIO_LINK_INIT;
@@ -63,9 +74,7 @@ static inline void fixture_make(struct __test_metadata *_metadata,
 	host_reset();
 	var_write(tpath("%s/apmask", VAR_BUS), "0x");
 	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
-	for (i = 0; i < ARRAY_SIZE(setup); i++)
-		ASSERT_EQ(0, host_cmd(setup[i])) TH_LOG("host command %u", i);
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_A));
+	fixture_fill(_metadata);
 }
 
 /* Undo what a test made: the VFIO device, the guest, the mdevs, the host. */
