@@ -37,17 +37,16 @@ uncounted() {
 # cannot get past ("No rule to make target .../X.mod.o"): then DIR is
 # cleaned and built once more. A compile error is not retried.
 make_modules() {
-	local kbuild=$1 dir=$2 log=$3 mark
-	shift 3
+	local log=$3 mark
+	local mk=(make -C "$1" M="$2" "${@:4}")
+
 	mark=$(wc -l <"$log")
-	make -C "$kbuild" M="$dir" "$@" -j"${JOBS:-$(nproc)}" modules \
-		>>"$log" 2>&1 && return 0
+	"${mk[@]}" -j"${JOBS:-$(nproc)}" modules >>"$log" 2>&1 && return 0
 	tail -n +"$((mark + 1))" "$log" | grep -q 'No rule to make target' ||
 		return 1
-	echo "make_modules: $dir: an interrupted build's leftovers; building it from clean" >&2
-	make -C "$kbuild" M="$dir" "$@" clean >>"$log" 2>&1 &&
-		make -C "$kbuild" M="$dir" "$@" -j"${JOBS:-$(nproc)}" modules \
-			>>"$log" 2>&1
+	echo "make_modules: $2: an interrupted build's leftovers; building it from clean" >&2
+	"${mk[@]}" clean >>"$log" 2>&1 &&
+		"${mk[@]}" -j"${JOBS:-$(nproc)}" modules >>"$log" 2>&1
 }
 
 need() {

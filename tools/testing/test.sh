@@ -29,16 +29,13 @@ step() {
 	echo "=== $name"
 	VAR_COUNTS=$cnt "$@" 2>&1 | tee "$log"
 	local rc=${PIPESTATUS[0]}
-	if ! read -r p f s n < <(judge counts sum "$cnt"); then
-		p=0 f=1 s=0 n=0
-		echo "=== $name: its counts ($cnt) cannot be read"
-	fi
-	rm -f "$cnt"
-	if [ "$n" = 0 ]; then
+	# judge.counts names a file it cannot read on stderr.
+	if ! read -r p f s n < <(judge counts sum "$cnt") || [ "$n" = 0 ]; then
 		echo "=== $name: recorded no counts"
-		[ "$f" != 0 ] || f=1
+		p=0 f=0 s=0
 		[ "$rc" != 0 ] || rc=1
 	fi
+	rm -f "$cnt"
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		f=1	# the step failed before it could count (build, boot)
 	fi
