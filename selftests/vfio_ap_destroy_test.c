@@ -46,7 +46,7 @@ FIXTURE(destroy) {
 };
 
 FIXTURE_VARIANT(destroy) {
-	const char *name;	/* the variant's name, for VAR_TEST_BEGIN() */
+	const char *name;	/* the variant's name, for SELFTEST_BEGIN() */
 	bool assigned;
 	bool unbound;
 	bool attached;
@@ -103,7 +103,7 @@ FIXTURE_VARIANT_ADD(destroy, intercepting) {
  */
 static int ledger_read(char *out, size_t size)
 {
-	int ret = var_read(tpath("%s/ledger", VAR_DBG), out, size);
+	int ret = file_read(tpath("%s/ledger", CTL_DIR), out, size);
 
 	return ret < 0 ? ret : sort_lines(out);
 }
@@ -121,9 +121,9 @@ static void state_unbind(struct __test_metadata *_metadata,
 			 const struct cell_state *v)
 {
 	if (v->unbound)
-		ASSERT_EQ(0, var_write(tpath("%s/unbind", VAR_DRV), "01.0004"));
+		ASSERT_EQ(0, file_write(tpath("%s/unbind", DRV_DIR), "01.0004"));
 	if (v->filtered)
-		ASSERT_EQ(0, var_write(tpath("%s/unbind", VAR_DRV), "01.0005"));
+		ASSERT_EQ(0, file_write(tpath("%s/unbind", DRV_DIR), "01.0005"));
 }
 
 FIXTURE_SETUP(destroy)
@@ -197,7 +197,7 @@ static void use(struct __test_metadata *_metadata, struct vfio_link *l,
 	guest_has(_metadata, apm);
 	ASSERT_EQ(0, guest_file_write(GUEST, "pqap", "%d 0", 0x0104));
 	guest_path(p, GUEST, "pqap");
-	ASSERT_LT(0, var_read(p, buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(p, buf, sizeof(buf)));
 	EXPECT_EQ(0, atoi(buf)) TH_LOG("PQAP(AQIC) answered %s", buf);
 	close(fd);
 	state_consistent(_metadata, uuid, "after the operation");
@@ -210,7 +210,7 @@ static void use(struct __test_metadata *_metadata, struct vfio_link *l,
 static void reuse(struct __test_metadata *_metadata, struct cell_self *self,
 		  const struct cell_state *v)
 {
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_B));
+	ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_B));
 	ASSERT_EQ(0, mdev_write(UUID_B, "assign_adapter", "1"));
 	ASSERT_EQ(0, mdev_write(UUID_B, "assign_domain", "4"));
 	use(_metadata, &self->link[1], UUID_B, v->unbound ? "" : "1");
@@ -266,7 +266,7 @@ TEST_F_TIMEOUT(destroy, mdev_remove, 60)
 	} else {
 		ASSERT_EQ(0, mdev_write(UUID_A, "remove", "1"));
 	}
-	EXPECT_NE(0, access(tpath("%s/%s", VAR_ROOT, UUID_A), F_OK));
+	EXPECT_NE(0, access(tpath("%s/%s", MATRIX_DIR, UUID_A), F_OK));
 	state_consistent(_metadata, NULL, "after the operation");
 	reuse(_metadata, self, variant);
 	cell_end(_metadata, self);
@@ -281,9 +281,9 @@ TEST_F_TIMEOUT(destroy, guest_destroy, 60)
 {
 	if (!variant->attached)
 		ASSERT_EQ(0, link_to_guest(&self->link[0], UUID_A));
-	ASSERT_EQ(0, var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d",
-				GUEST));
-	EXPECT_NE(0, access(tpath("%s/guests/%d", VAR_DBG, GUEST), F_OK));
+	ASSERT_EQ(0, file_writef(tpath("%s/guests/destroy", CTL_DIR), "%d",
+				 GUEST));
+	EXPECT_NE(0, access(tpath("%s/guests/%d", CTL_DIR, GUEST), F_OK));
 	state_consistent(_metadata, NULL, "after the operation");
 	if (self->vfio_fd >= 0)
 		close(self->vfio_fd);
@@ -306,7 +306,7 @@ TEST_F_TIMEOUT(destroy, vfio_close, 60)
 	self->vfio_fd = -1;
 	guest_has(_metadata, "");
 	state_consistent(_metadata, UUID_A, "after the operation");
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_B));
+	ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_B));
 	ASSERT_EQ(0, mdev_write(UUID_B, "assign_adapter", "3"));
 	ASSERT_EQ(0, mdev_write(UUID_B, "assign_domain", "4"));
 	use(_metadata, &self->link[1], UUID_B, "3");
@@ -319,7 +319,7 @@ TEST_F_TIMEOUT(destroy, vfio_close, 60)
  */
 TEST_F_TIMEOUT(destroy, queue_unbind, 60)
 {
-	int ret = var_write(tpath("%s/unbind", VAR_DRV), "01.0004");
+	int ret = file_write(tpath("%s/unbind", DRV_DIR), "01.0004");
 
 	if (variant->unbound) {
 		EXPECT_EQ(-ENODEV, ret);
@@ -328,11 +328,11 @@ TEST_F_TIMEOUT(destroy, queue_unbind, 60)
 		return;
 	}
 	ASSERT_EQ(0, ret);
-	EXPECT_NE(0, access(tpath("%s/01.0004", VAR_DRV), F_OK));
+	EXPECT_NE(0, access(tpath("%s/01.0004", DRV_DIR), F_OK));
 	state_consistent(_metadata, NULL, "after the operation");
 	if (variant->attached)
 		guest_has(_metadata, variant->filtered ? "2" : "");
-	ASSERT_EQ(0, var_write(tpath("%s/bind", VAR_DRV), "01.0004"));
+	ASSERT_EQ(0, file_write(tpath("%s/bind", DRV_DIR), "01.0004"));
 	unchanged(_metadata, self);
 	cell_end(_metadata, self);
 }
@@ -348,7 +348,7 @@ TEST_F_TIMEOUT(destroy, host_remove, 60)
 
 	ASSERT_EQ(0, host_cmd("-a 1"));
 	ASSERT_EQ(0, host_cmd("scan"));
-	EXPECT_NE(0, access(tpath("%s/devices/01.0004", VAR_BUS), F_OK));
+	EXPECT_NE(0, access(tpath("%s/devices/01.0004", BUS_DIR), F_OK));
 	state_consistent(_metadata, NULL, "after the operation");
 	ASSERT_LE(0, mdev_read(UUID_A, "matrix", buf, sizeof(buf)));
 	EXPECT_EQ(variant->assigned, !!strstr(buf, "01.0004")) TH_LOG("%s", buf);
@@ -377,21 +377,21 @@ static void mask_reserve(struct __test_metadata *_metadata,
 	int ret;
 
 	/* snapshot() takes more of tpath()'s buffers than it keeps. */
-	snprintf(path, sizeof(path), "%s/%s", VAR_BUS, mask);
-	ASSERT_EQ(0, var_writef(tpath("%s/%s", VAR_BUS, other), "+%d",
-				other_id));
+	snprintf(path, sizeof(path), "%s/%s", BUS_DIR, mask);
+	ASSERT_EQ(0, file_writef(tpath("%s/%s", BUS_DIR, other), "+%d",
+				 other_id));
 	snapshot(self->before, sizeof(self->before));
-	ret = var_writef(path, "+%d", id);
+	ret = file_writef(path, "+%d", id);
 	if (v->assigned) {
 		EXPECT_EQ(-EBUSY, ret);
 		unchanged(_metadata, self);
 		return;
 	}
 	ASSERT_EQ(0, ret);
-	EXPECT_EQ(0, access(tpath("%s/01.0004", VAR_HOSTDRV), F_OK));
-	EXPECT_NE(0, access(tpath("%s/01.0004", VAR_DRV), F_OK));
+	EXPECT_EQ(0, access(tpath("%s/01.0004", HOSTDRV_DIR), F_OK));
+	EXPECT_NE(0, access(tpath("%s/01.0004", DRV_DIR), F_OK));
 	state_consistent(_metadata, NULL, "after the operation");
-	ASSERT_EQ(0, var_writef(path, "-%d", id));
+	ASSERT_EQ(0, file_writef(path, "-%d", id));
 	unchanged(_metadata, self);
 }
 
@@ -414,12 +414,12 @@ TEST_F_TIMEOUT(destroy, aqmask_reserve, 60)
  */
 TEST_F_TIMEOUT(destroy, module_unload, 60)
 {
-	const char *ko = var_module_path();
+	const char *ko = driver_module_path();
 	int ret;
 
 	if (access(ko, R_OK))
 		SKIP(return, "%s: not in the test VM's layout", ko);
-	ret = var_module_unload();
+	ret = driver_unload();
 	if (self->vfio_fd >= 0) {
 		EXPECT_EQ(-EWOULDBLOCK, ret);
 		unchanged(_metadata, self);
@@ -427,11 +427,11 @@ TEST_F_TIMEOUT(destroy, module_unload, 60)
 		return;
 	}
 	driver_reloaded(_metadata, ret);
-	EXPECT_NE(0, access(tpath("%s/%s", VAR_ROOT, UUID_A), F_OK));
+	EXPECT_NE(0, access(tpath("%s/%s", MATRIX_DIR, UUID_A), F_OK));
 	state_consistent(_metadata, NULL, "after the operation");
 	/* Loaded again, the driver has every queue bound. */
 	vfio_link_close(&self->link[0]);
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_A));
+	ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_A));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
 	use(_metadata, &self->link[0], UUID_A, "1");
@@ -440,6 +440,6 @@ TEST_F_TIMEOUT(destroy, module_unload, 60)
 
 int main(int argc, char **argv)
 {
-	var_target_or_skip();
+	driver_or_skip();
 	return test_harness_run(argc, argv);
 }

@@ -265,16 +265,16 @@ static void world_reset_one(struct drv *d)
 	char cfg[4096], *line, *save;
 	int s, a, q;
 
-	var_t = d->t;
+	under_test = d->t;
 	for (s = 0; s < DIFF_SLOTS; s++)
 		drv_detach(d, s);
 	drv_apply(d, "guest destroy", cfg, sizeof(cfg));
 	for (s = 0; s < DIFF_SLOTS; s++)
 		drv_apply(d, tpath("remove %d 1", s), cfg, sizeof(cfg));
-	drv_write(d, tpath("%s/apmask", VAR_BUS), "0x");
-	drv_write(d, tpath("%s/aqmask", VAR_BUS), "0x");
+	drv_write(d, tpath("%s/apmask", BUS_DIR), "0x");
+	drv_write(d, tpath("%s/aqmask", BUS_DIR), "0x");
 	/* "apm <list>", "aqm <list>", "adm <list>": drop what is extra. */
-	if (var_read(tpath("%s/ap/config", VAR_DBG), cfg, sizeof(cfg)) > 0) {
+	if (file_read(tpath("%s/ap/config", CTL_DIR), cfg, sizeof(cfg)) > 0) {
 		for (line = strtok_r(cfg, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save)) {
 			char kind = !strncmp(line, "apm ", 4) ? 'a' :
@@ -302,7 +302,7 @@ static void world_reset_one(struct drv *d)
 			int apqn = diff_host_ids[a] << 8 | diff_host_ids[q];
 
 			drv_host(d, tpath("reset_fail %d 0", apqn));
-			drv_write(d, tpath("%s/bind", VAR_DRV),
+			drv_write(d, tpath("%s/bind", DRV_DIR),
 				  tpath("%02x.%04x", diff_host_ids[a],
 					diff_host_ids[q]));
 		}
@@ -794,14 +794,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	for (i = 0; i < NR_DRV; i++) {
-		if (access(var_targets[i].root, F_OK) ||
-		    access(var_targets[i].dbg, F_OK)) {
+		if (access(driver_targets[i].root, F_OK) ||
+		    access(driver_targets[i].dbg, F_OK)) {
 			printf("diff: FAIL the %s driver is not loaded (%s, %s)\n",
-			       drv_name[i], var_targets[i].root,
-			       var_targets[i].dbg);
+			       drv_name[i], driver_targets[i].root,
+			       driver_targets[i].dbg);
 			return 2;
 		}
-		drv_init(&drv[i], &var_targets[i]);
+		drv_init(&drv[i], &driver_targets[i]);
 	}
 	if (divs && load_divergences(divs))
 		return 2;

@@ -84,7 +84,7 @@ struct cfile {
  * @wnext: the entry of @wc to reuse next
  */
 struct drv {
-	const struct var_target *t;
+	const struct driver_target *t;
 	struct vfio_link link[DIFF_SLOTS];
 	int dev[DIFF_SLOTS];
 	bool linked[DIFF_SLOTS];
@@ -137,33 +137,33 @@ static inline int cfile_read(struct cfile *c, char *buf, size_t size)
 }
 
 /* Set up @d for target @t: no file open yet, nothing attached. */
-static inline void drv_init(struct drv *d, const struct var_target *t)
+static inline void drv_init(struct drv *d, const struct driver_target *t)
 {
-	const struct var_target *saved = var_t;
+	const struct driver_target *saved = under_test;
 	int s, f, a, q;
 
 	memset(d, 0, sizeof(*d));
 	d->t = t;
-	var_t = t;
+	under_test = t;
 	for (s = 0; s < DIFF_SLOTS; s++) {
 		d->link[s] = (struct vfio_link)VFIO_LINK_INIT;
 		d->dev[s] = -1;
 		for (f = 0; f < (int)DIFF_NR_MDEV_FILES; f++)
 			cfile_init(&d->mfile[s][f],
-				   tpath("%s/%s/%s", VAR_ROOT, diff_uuid[s],
+				   tpath("%s/%s/%s", MATRIX_DIR, diff_uuid[s],
 					 diff_mdev_files[f]));
 	}
-	cfile_init(&d->crycb, tpath("%s/guests/%d/crycb", VAR_DBG, DIFF_GUEST));
-	cfile_init(&d->pqap, tpath("%s/guests/%d/pqap", VAR_DBG, DIFF_GUEST));
+	cfile_init(&d->crycb, tpath("%s/guests/%d/crycb", CTL_DIR, DIFF_GUEST));
+	cfile_init(&d->pqap, tpath("%s/guests/%d/pqap", CTL_DIR, DIFF_GUEST));
 	for (a = 0; a < DIFF_NR_HOST_IDS; a++)
 		for (q = 0; q < DIFF_NR_HOST_IDS; q++)
 			cfile_init(&d->queue[a * DIFF_NR_HOST_IDS + q],
-				   tpath("%s/devices/%02x.%04x/status", VAR_BUS,
+				   tpath("%s/devices/%02x.%04x/status", BUS_DIR,
 					 diff_host_ids[a], diff_host_ids[q]));
 	for (s = 0; s < DIFF_WCACHE; s++)
 		d->wc[s].fd = -1;
 	d->probe = true;
-	var_t = saved;
+	under_test = saved;
 }
 
 /* Write @val to @path in one write() on a kept file: 0 or -errno. */
@@ -256,7 +256,7 @@ static inline const char *val_encode(const char *val, char *out, size_t size)
 /* An ap/config command on a kept file. */
 static inline int drv_host(struct drv *d, const char *cmd)
 {
-	return drv_write(d, tpath("%s/ap/config", VAR_DBG), cmd);
+	return drv_write(d, tpath("%s/ap/config", CTL_DIR), cmd);
 }
 
 /* Detach slot @s: close its device, unlink it, close its group. */
@@ -350,25 +350,25 @@ static inline int drv_apply(struct drv *d, const char *line, char *res,
 		w[++n] = strtok_r(NULL, " ", &save);
 	if (!n)
 		return -DIFF_EBADOP;
-	var_t = d->t;
+	under_test = d->t;
 	if (!strcmp(w[0], "create") && slot_arg(w[1], &slot)) {
 		if (w[2] && !val_decode(w[2], val, sizeof(val)))
 			return -DIFF_EBADOP;
-		drv_forget(d, tpath("%s/%s/", VAR_ROOT, diff_uuid[slot]));
-		return drv_write(d, tpath("%s/create", VAR_TYPE),
+		drv_forget(d, tpath("%s/%s/", MATRIX_DIR, diff_uuid[slot]));
+		return drv_write(d, tpath("%s/create", MDEV_TYPE_DIR),
 				 w[2] ? val : diff_uuid[slot]);
 	}
 	if (!strcmp(w[0], "remove") && slot_arg(w[1], &slot) && w[2] &&
 	    val_decode(w[2], val, sizeof(val))) {
-		ret = drv_write(d, tpath("%s/%s/remove", VAR_ROOT,
+		ret = drv_write(d, tpath("%s/%s/remove", MATRIX_DIR,
 					 diff_uuid[slot]), val);
-		drv_forget(d, tpath("%s/%s/", VAR_ROOT, diff_uuid[slot]));
+		drv_forget(d, tpath("%s/%s/", MATRIX_DIR, diff_uuid[slot]));
 		/*
 		 * Gone with the mdev: its group, as QEMU would close it. The
 		 * guest keeps its link to the old group until it unlinks
 		 * everything at destroy, in both drivers' KVM.
 		 */
-		if (access(tpath("%s/%s", VAR_ROOT, diff_uuid[slot]), F_OK)) {
+		if (access(tpath("%s/%s", MATRIX_DIR, diff_uuid[slot]), F_OK)) {
 			vfio_link_close(&d->link[slot]);
 			d->linked[slot] = false;
 		}
@@ -379,18 +379,18 @@ static inline int drv_apply(struct drv *d, const char *line, char *res,
 	    (!strcmp(w[2], "adapter") || !strcmp(w[2], "domain") ||
 	     !strcmp(w[2], "control_domain")) &&
 	    val_decode(w[3], val, sizeof(val)))
-		return drv_write(d, tpath("%s/%s/%s_%s", VAR_ROOT,
+		return drv_write(d, tpath("%s/%s/%s_%s", MATRIX_DIR,
 					  diff_uuid[slot], w[0], w[2]), val);
 	if (!strcmp(w[0], "mask") && w[1] && w[2] &&
 	    (!strcmp(w[1], "apmask") || !strcmp(w[1], "aqmask")) &&
 	    val_decode(w[2], val, sizeof(val))) {
 		d->probe = true;
-		return drv_write(d, tpath("%s/%s", VAR_BUS, w[1]), val);
+		return drv_write(d, tpath("%s/%s", BUS_DIR, w[1]), val);
 	}
 	if ((!strcmp(w[0], "bind") || !strcmp(w[0], "unbind")) && w[1] &&
 	    val_decode(w[1], val, sizeof(val))) {
 		d->probe = true;
-		return drv_write(d, tpath("%s/%s", VAR_DRV, w[0]), val);
+		return drv_write(d, tpath("%s/%s", DRV_DIR, w[0]), val);
 	}
 	if (!strcmp(w[0], "host") && w[1] && !strcmp(w[1], "scan") && !w[2]) {
 		d->probe = true;
@@ -412,14 +412,14 @@ static inline int drv_apply(struct drv *d, const char *line, char *res,
 		return drv_host(d, tpath("reset_fail %u %s", a << 8 | q, w[2]));
 	}
 	if (!strcmp(w[0], "guest") && w[1] && !strcmp(w[1], "create"))
-		return drv_write(d, tpath("%s/guests/create", VAR_DBG),
+		return drv_write(d, tpath("%s/guests/create", CTL_DIR),
 				 tpath("%d", DIFF_GUEST));
 	if (!strcmp(w[0], "guest") && w[1] && !strcmp(w[1], "destroy")) {
 		/* The kvm-vfio device goes, and with it the links. */
 		for (slot = 0; slot < DIFF_SLOTS; slot++)
 			d->linked[slot] = false;
-		drv_forget(d, tpath("%s/guests/%d/", VAR_DBG, DIFF_GUEST));
-		return drv_write(d, tpath("%s/guests/destroy", VAR_DBG),
+		drv_forget(d, tpath("%s/guests/%d/", CTL_DIR, DIFF_GUEST));
+		return drv_write(d, tpath("%s/guests/destroy", CTL_DIR),
 				 tpath("%d", DIFF_GUEST));
 	}
 	if (!strcmp(w[0], "attach") && slot_arg(w[1], &slot))

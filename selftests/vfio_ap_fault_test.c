@@ -30,7 +30,7 @@
 #define FAULT_COUNT	1000000
 
 /* An operation's set-up, run or undo: 0 or -errno. */
-typedef int (*fault_step_t)(struct var_self *self);
+typedef int (*fault_step_t)(struct mdev_self *self);
 
 static int assign(const char *uuid, const char *adapter, const char *domain)
 {
@@ -43,60 +43,60 @@ static int assign(const char *uuid, const char *adapter, const char *domain)
 	return ret;
 }
 
-static int none(struct var_self *self)
+static int none(struct mdev_self *self)
 {
 	return 0;
 }
 
-static int create_b(struct var_self *self)
+static int create_b(struct mdev_self *self)
 {
-	return var_write(tpath("%s/create", VAR_TYPE), UUID_B);
+	return file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_B);
 }
 
-static int remove_b(struct var_self *self)
+static int remove_b(struct mdev_self *self)
 {
 	return mdev_write(UUID_B, "remove", "1");
 }
 
-static int assign_adapter_1(struct var_self *self)
+static int assign_adapter_1(struct mdev_self *self)
 {
 	return mdev_write(UUID_A, "assign_adapter", "1");
 }
 
-static int unassign_adapter_1(struct var_self *self)
+static int unassign_adapter_1(struct mdev_self *self)
 {
 	return mdev_write(UUID_A, "unassign_adapter", "1");
 }
 
-static int assign_domain_4(struct var_self *self)
+static int assign_domain_4(struct mdev_self *self)
 {
 	return mdev_write(UUID_A, "assign_domain", "4");
 }
 
-static int unassign_domain_4(struct var_self *self)
+static int unassign_domain_4(struct mdev_self *self)
 {
 	return mdev_write(UUID_A, "unassign_domain", "4");
 }
 
-static int assign_control_6(struct var_self *self)
+static int assign_control_6(struct mdev_self *self)
 {
 	return mdev_write(UUID_A, "assign_control_domain", "6");
 }
 
-static int unassign_control_6(struct var_self *self)
+static int unassign_control_6(struct mdev_self *self)
 {
 	return mdev_write(UUID_A, "unassign_control_domain", "6");
 }
 
 /* Guest GUEST exists and has UUID_A's group; the device is not open. */
-static int guest_has_a(struct var_self *self)
+static int guest_has_a(struct mdev_self *self)
 {
 	int ret = assign(UUID_A, "1", "4");
 
 	return ret ? ret : link_to_guest(&self->link[0], UUID_A);
 }
 
-static int open_device(struct var_self *self)
+static int open_device(struct mdev_self *self)
 {
 	int fd = vfio_device_open(&self->link[0], UUID_A);
 
@@ -106,7 +106,7 @@ static int open_device(struct var_self *self)
 	return 0;
 }
 
-static int close_device(struct var_self *self)
+static int close_device(struct mdev_self *self)
 {
 	close(self->vfio_fd);
 	self->vfio_fd = -1;
@@ -114,7 +114,7 @@ static int close_device(struct var_self *self)
 }
 
 /* Attached: the device is open, with domain 4 and no adapter assigned. */
-static int attached(struct var_self *self)
+static int attached(struct mdev_self *self)
 {
 	int ret = guest_has_a(self);
 
@@ -125,44 +125,44 @@ static int attached(struct var_self *self)
 	return ret;
 }
 
-static int unbound_0104(struct var_self *self)
+static int unbound_0104(struct mdev_self *self)
 {
-	int ret = var_write(tpath("%s/unbind", VAR_DRV), "01.0004");
+	int ret = file_write(tpath("%s/unbind", DRV_DIR), "01.0004");
 
 	return ret == -ENODEV ? 0 : ret;
 }
 
-static int bind_0104(struct var_self *self)
+static int bind_0104(struct mdev_self *self)
 {
-	return var_write(tpath("%s/bind", VAR_DRV), "01.0004");
+	return file_write(tpath("%s/bind", DRV_DIR), "01.0004");
 }
 
 /* The driver's module, opened for finit_module() by unloaded(). */
 static int driver_ko = -1;
 
 /* The driver is not loaded, and driver_ko is its module file. */
-static int unloaded(struct var_self *self)
+static int unloaded(struct mdev_self *self)
 {
 	int ret;
 
 	ret = mdev_write(UUID_A, "remove", "1");
 	if (ret && ret != -ENOENT)
 		return ret;
-	ret = var_module_unload();
+	ret = driver_unload();
 	if (ret && ret != -ENOENT)
 		return ret;
 	if (driver_ko < 0)
-		driver_ko = open(var_module_path(), O_RDONLY | O_CLOEXEC);
+		driver_ko = open(driver_module_path(), O_RDONLY | O_CLOEXEC);
 	return driver_ko < 0 ? -errno : 0;
 }
 
-static int load_driver(struct var_self *self)
+static int load_driver(struct mdev_self *self)
 {
 	return syscall(__NR_finit_module, driver_ko, "", 0) ? -errno : 0;
 }
 
 /* UUID_B holds adapter 2 and domain 5. */
-static int b_assigned(struct var_self *self)
+static int b_assigned(struct mdev_self *self)
 {
 	int ret = create_b(self);
 
@@ -197,9 +197,9 @@ static int failslab_set(const char *knob, const char *val, char *old)
 {
 	const char *p = tpath("%s/%s", FAILSLAB, knob);
 
-	if (old && var_read(p, old, 16) < 0)
+	if (old && file_read(p, old, 16) < 0)
 		return -1;
-	return var_write(p, val);
+	return file_write(p, val);
 }
 
 /*
@@ -208,7 +208,7 @@ static int failslab_set(const char *knob, const char *val, char *old)
  * @last allocations of a run (0: all of them).
  */
 static void fault_sweep(struct __test_metadata *_metadata,
-			struct var_self *self, fault_step_t prepare,
+			struct mdev_self *self, fault_step_t prepare,
 			fault_step_t run, fault_step_t undo, unsigned int last)
 {
 	static char before[65536], after[65536];
@@ -280,42 +280,42 @@ static void fault_sweep(struct __test_metadata *_metadata,
 }
 
 /* One test per operation: its set-up, the operation, its undo. */
-TEST_F_TIMEOUT(var, fault_mdev_create, 300)
+TEST_F_TIMEOUT(mdev, fault_mdev_create, 300)
 {
 	fault_sweep(_metadata, self, none, create_b, remove_b, 0);
 }
 
-TEST_F_TIMEOUT(var, fault_assign_adapter, 300)
+TEST_F_TIMEOUT(mdev, fault_assign_adapter, 300)
 {
 	fault_sweep(_metadata, self, assign_domain_4, assign_adapter_1, unassign_adapter_1, 0);
 }
 
-TEST_F_TIMEOUT(var, fault_assign_domain, 300)
+TEST_F_TIMEOUT(mdev, fault_assign_domain, 300)
 {
 	fault_sweep(_metadata, self, assign_adapter_1, assign_domain_4, unassign_domain_4, 0);
 }
 
-TEST_F_TIMEOUT(var, fault_assign_control_domain, 300)
+TEST_F_TIMEOUT(mdev, fault_assign_control_domain, 300)
 {
 	fault_sweep(_metadata, self, none, assign_control_6, unassign_control_6, 0);
 }
 
-TEST_F_TIMEOUT(var, fault_open_with_guest, 300)
+TEST_F_TIMEOUT(mdev, fault_open_with_guest, 300)
 {
 	fault_sweep(_metadata, self, guest_has_a, open_device, close_device, 0);
 }
 
-TEST_F_TIMEOUT(var, fault_hot_plug_adapter, 300)
+TEST_F_TIMEOUT(mdev, fault_hot_plug_adapter, 300)
 {
 	fault_sweep(_metadata, self, attached, assign_adapter_1, unassign_adapter_1, 0);
 }
 
-TEST_F_TIMEOUT(var, fault_queue_bind, 300)
+TEST_F_TIMEOUT(mdev, fault_queue_bind, 300)
 {
 	fault_sweep(_metadata, self, unbound_0104, bind_0104, none, 0);
 }
 
-TEST_F_TIMEOUT(var, fault_mdev_remove, 300)
+TEST_F_TIMEOUT(mdev, fault_mdev_remove, 300)
 {
 	fault_sweep(_metadata, self, b_assigned, remove_b, none, 0);
 }
@@ -327,9 +327,9 @@ TEST_F_TIMEOUT(var, fault_mdev_remove, 300)
  */
 #define FAULT_LOAD_LAST	48
 
-TEST_F_TIMEOUT(var, fault_driver_load, 300)
+TEST_F_TIMEOUT(mdev, fault_driver_load, 300)
 {
-	const char *ko = var_module_path();
+	const char *ko = driver_module_path();
 
 	if (access(ko, R_OK))
 		SKIP(return, "%s: not in the test VM's layout", ko);
@@ -339,6 +339,6 @@ TEST_F_TIMEOUT(var, fault_driver_load, 300)
 
 int main(int argc, char **argv)
 {
-	var_target_or_skip();
+	driver_or_skip();
 	return test_harness_run(argc, argv);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The functional tests' fixture, "var": the simulated host holds adapters
+ * The functional tests' fixture, "mdev": the simulated host holds adapters
  * 1-3, domains 4 and 5 and control domain 6, and mdev UUID_A exists; the
  * teardown removes what a test made, guest GUEST included. Shared by the
  * functional tests (vfio_ap_ref_test.c) and the fault-injection tests
@@ -17,16 +17,16 @@
 
 #define GUEST	42	/* the "42" of snapshot()'s guest files */
 
-FIXTURE(var) {
+FIXTURE(mdev) {
 	int vfio_fd;			/* UUID_A's open VFIO device */
 	struct vfio_link link[2];	/* UUID_A's and UUID_B's groups */
 };
 
 /*
- * The fixture's data, FIXTURE_DATA(var): its struct, which checkpatch
+ * The fixture's data, FIXTURE_DATA(mdev): its struct, which checkpatch
  * can parse where the macro is a parameter's type.
  */
-#define var_self _test_data_var
+#define mdev_self _test_data_mdev
 
 static inline void host_reset(void)
 {
@@ -53,7 +53,7 @@ static inline void fixture_fill(struct __test_metadata *_metadata)
 
 	for (i = 0; i < ARRAY_SIZE(setup); i++)
 		ASSERT_EQ(0, host_cmd(setup[i])) TH_LOG("host command %u", i);
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_A));
+	ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_A));
 }
 
 /*
@@ -68,12 +68,12 @@ static inline void fixture_make(struct __test_metadata *_metadata,
 	*vfio_fd = -1;
 	link[0] = (struct vfio_link)VFIO_LINK_INIT;
 	link[1] = (struct vfio_link)VFIO_LINK_INIT;
-	var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", GUEST);
+	file_writef(tpath("%s/guests/destroy", CTL_DIR), "%d", GUEST);
 	mdev_write(UUID_A, "remove", "1");
 	mdev_write(UUID_B, "remove", "1");
 	host_reset();
-	var_write(tpath("%s/apmask", VAR_BUS), "0x");
-	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
+	file_write(tpath("%s/apmask", BUS_DIR), "0x");
+	file_write(tpath("%s/aqmask", BUS_DIR), "0x");
 	fixture_fill(_metadata);
 }
 
@@ -85,13 +85,13 @@ static inline void fixture_undo(int *vfio_fd, struct vfio_link *link)
 	if (*vfio_fd >= 0)
 		close(*vfio_fd);
 	*vfio_fd = -1;
-	var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", GUEST);
+	file_writef(tpath("%s/guests/destroy", CTL_DIR), "%d", GUEST);
 	vfio_link_close(&link[0]);
 	vfio_link_close(&link[1]);
-	var_write(mdev_path(p, UUID_A, "remove"), "1");
-	var_write(mdev_path(p, UUID_B, "remove"), "1");
-	var_write(tpath("%s/apmask", VAR_BUS), "0x");
-	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
+	file_write(mdev_path(p, UUID_A, "remove"), "1");
+	file_write(mdev_path(p, UUID_B, "remove"), "1");
+	file_write(tpath("%s/apmask", BUS_DIR), "0x");
+	file_write(tpath("%s/aqmask", BUS_DIR), "0x");
 	host_reset();
 }
 
@@ -106,16 +106,16 @@ static inline void fixture_begin(struct __test_metadata *_metadata,
 	char name[128];
 
 	snprintf(name, sizeof(name), "%s.%s", prefix, _metadata->name);
-	VAR_TEST_BEGIN(name);
+	SELFTEST_BEGIN(name);
 	fixture_make(_metadata, vfio_fd, link);
 }
 
-FIXTURE_SETUP(var)
+FIXTURE_SETUP(mdev)
 {
-	fixture_begin(_metadata, "var", &self->vfio_fd, self->link);
+	fixture_begin(_metadata, "mdev", &self->vfio_fd, self->link);
 }
 
-FIXTURE_TEARDOWN(var)
+FIXTURE_TEARDOWN(mdev)
 {
 	fixture_undo(&self->vfio_fd, self->link);
 }
@@ -128,7 +128,7 @@ static inline int link_to_guest(struct vfio_link *l, const char *uuid)
 {
 	int ret;
 
-	ret = var_writef(tpath("%s/guests/create", VAR_DBG), "%d", GUEST);
+	ret = file_writef(tpath("%s/guests/create", CTL_DIR), "%d", GUEST);
 	if (ret && ret != -EEXIST)
 		return ret;
 	ret = vfio_link_open(l, uuid);
@@ -157,14 +157,14 @@ static inline int attach(struct vfio_link *l, const char *uuid)
 static inline const char *bad_path(const char *file)
 {
 	if (!strncmp(file, "type/", 5))
-		return tpath("%s/%s", VAR_TYPE, file + 5);
+		return tpath("%s/%s", MDEV_TYPE_DIR, file + 5);
 	if (!strncmp(file, "bus/", 4))
-		return tpath("%s/%s", VAR_BUS, file + 4);
+		return tpath("%s/%s", BUS_DIR, file + 4);
 	if (!strncmp(file, "dbg/", 4))
-		return tpath("%s/%s", VAR_DBG, file + 4);
+		return tpath("%s/%s", CTL_DIR, file + 4);
 	if (file[0] == '/')
 		return file;
-	return tpath("%s/%s/%s", VAR_ROOT, UUID_A, file);
+	return tpath("%s/%s/%s", MATRIX_DIR, UUID_A, file);
 }
 
 static inline int cmp_lines(const void *a, const void *b)
@@ -221,17 +221,17 @@ static inline void snapshot(char *out, size_t size)
 		const char *path = bad_path(files[i]);
 
 		len += snprintf(out + len, size - len, "%s:\n", path);
-		n = var_read(path, out + len, size - len);
+		n = file_read(path, out + len, size - len);
 		if (n > 0 && !strcmp(files[i], "dbg/state"))
 			sort_lines(out + len);
 		if (n > 0)
 			len += n;
 	}
-	len += snprintf(out + len, size - len, "%s:\n%s\n", VAR_ROOT,
-			access(VAR_ROOT, F_OK) ? "absent" : "exists");
+	len += snprintf(out + len, size - len, "%s:\n%s\n", MATRIX_DIR,
+			access(MATRIX_DIR, F_OK) ? "absent" : "exists");
 	len += snprintf(out + len, size - len, "%s:\n%s\n",
-			tpath("%s/guests/%d", VAR_DBG, GUEST),
-			access(tpath("%s/guests/%d", VAR_DBG, GUEST), F_OK) ?
+			tpath("%s/guests/%d", CTL_DIR, GUEST),
+			access(tpath("%s/guests/%d", CTL_DIR, GUEST), F_OK) ?
 			"absent" : "exists");
 }
 
@@ -276,17 +276,17 @@ static inline const char *snapshot_diff(const char *before, const char *after)
 static inline void state_consistent(struct __test_metadata *_metadata,
 				    const char *uuid, const char *when)
 {
-	static struct var_state s;
+	static struct drv_state s;
 	char why[256] = "";
 	int m, ret;
 
-	ret = var_state_read(&s, why, sizeof(why));
+	ret = drv_state_read(&s, why, sizeof(why));
 	EXPECT_EQ(0, ret) TH_LOG("%s: %s", when, why);
 	if (ret)
 		return;
-	EXPECT_EQ(0, var_state_check(&s, why, sizeof(why)))
+	EXPECT_EQ(0, drv_state_check(&s, why, sizeof(why)))
 		TH_LOG("%s: %s", when, why);
-	m = uuid ? var_state_mdev(&s, uuid) : -1;
+	m = uuid ? drv_state_mdev(&s, uuid) : -1;
 	if (m >= 0)
 		EXPECT_STREQ("", s.guest[m])
 			TH_LOG("%s: %s keeps its guest", when, uuid);
@@ -302,13 +302,13 @@ static inline void driver_reloaded(struct __test_metadata *_metadata,
 {
 	int ret;
 
-	ASSERT_EQ(0, unloaded) TH_LOG("unloading %s: %s", var_t->module,
+	ASSERT_EQ(0, unloaded) TH_LOG("unloading %s: %s", under_test->module,
 				      strerror(-unloaded));
-	EXPECT_NE(0, access(VAR_ROOT, F_OK));
-	ret = var_module_load();
-	ASSERT_EQ(0, ret) TH_LOG("loading %s: %s", var_module_path(),
+	EXPECT_NE(0, access(MATRIX_DIR, F_OK));
+	ret = driver_load();
+	ASSERT_EQ(0, ret) TH_LOG("loading %s: %s", driver_module_path(),
 				 strerror(-ret));
-	ASSERT_EQ(0, access(VAR_ROOT, F_OK));
+	ASSERT_EQ(0, access(MATRIX_DIR, F_OK));
 }
 
 #endif /* _VFIO_AP_FIXTURE_SELFTEST_H_ */

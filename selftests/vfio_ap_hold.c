@@ -20,12 +20,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s UUID GUEST\n", argv[0]);
 		return 2;
 	}
-	if (!var_target_detect()) {
+	if (!driver_detect()) {
 		fprintf(stderr, "no vfio_ap driver with the simulation\n");
 		return 1;
 	}
 	guest = atoi(argv[2]);
-	fd = var_writef(tpath("%s/guests/create", VAR_DBG), "%d", guest);
+	fd = file_writef(tpath("%s/guests/create", CTL_DIR), "%d", guest);
 	if (!fd || fd == -EEXIST)
 		fd = vfio_link_open(&link, argv[1]);
 	if (!fd)
@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	while (read(0, &c, 1) > 0)
 		;
 	close(fd);
-	var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", guest);
+	file_writef(tpath("%s/guests/destroy", CTL_DIR), "%d", guest);
 	vfio_link_close(&link);
 	return 0;
 }

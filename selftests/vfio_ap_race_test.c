@@ -174,8 +174,8 @@ static int status_read(struct race_side *s, struct race_span *span)
 	char buf[64];
 	int n;
 
-	n = var_read(tpath("%s/devices/01.0004/status", VAR_BUS), buf,
-		     sizeof(buf));
+	n = file_read(tpath("%s/devices/01.0004/status", BUS_DIR), buf,
+		      sizeof(buf));
 	if (n < 0)
 		return allowed(n, gone);
 	if (strcmp(buf, "in use\n") && strcmp(buf, "assigned\n") &&
@@ -189,10 +189,10 @@ static int status_read(struct race_side *s, struct race_span *span)
 /* The unbinder: 01.0004 unbound (the span), then bound again. */
 static int unbind_bind(struct race_side *s, struct race_span *span)
 {
-	int ret = var_write(tpath("%s/unbind", VAR_DRV), "01.0004");
+	int ret = file_write(tpath("%s/unbind", DRV_DIR), "01.0004");
 
 	span->t1 = now_ns();
-	return ret ? ret : var_write(tpath("%s/bind", VAR_DRV), "01.0004");
+	return ret ? ret : file_write(tpath("%s/bind", DRV_DIR), "01.0004");
 }
 
 TEST_F_TIMEOUT(race, status_read_vs_unbind, 60)
@@ -212,8 +212,8 @@ TEST_F_TIMEOUT(race, status_read_vs_unbind, 60)
 	race(_metadata, &reader, &unbinder);
 	state_consistent(_metadata, NULL, "after the race");
 	/* The last unbind was bound again: the queue serves the guest. */
-	ASSERT_LT(0, var_read(tpath("%s/devices/01.0004/status", VAR_BUS),
-			      buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/devices/01.0004/status", BUS_DIR),
+			       buf, sizeof(buf)));
 	EXPECT_STREQ("in use\n", buf);
 }
 
@@ -229,7 +229,7 @@ static int remove_make(struct race_side *s, struct race_span *span)
 	span->t1 = now_ns();
 	if (ret && ret != -ENOENT)
 		return ret;
-	ret = var_write(tpath("%s/create", VAR_TYPE), UUID_B);
+	ret = file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_B);
 	if (!ret)
 		ret = mdev_write(UUID_B, "assign_adapter", "2");
 	if (!ret)
@@ -269,12 +269,12 @@ TEST_F_TIMEOUT(race, mdev_remove_vs_attach, 60)
 	};
 	int fd;
 
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_B));
+	ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_B));
 	race(_metadata, &attacher, &remover);
 	state_consistent(_metadata, NULL, "after the race");
 	/* What the mdevs held is free: UUID_B, made anew, attaches. */
 	mdev_write(UUID_B, "remove", "1");
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_B));
+	ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_B));
 	ASSERT_EQ(0, mdev_write(UUID_B, "assign_adapter", "2"));
 	fd = attach(&self->link[1], UUID_B);
 	ASSERT_LE(0, fd) TH_LOG("attach after the race: %s", strerror(-fd));
@@ -295,7 +295,7 @@ static int destroy_make(struct race_side *s, struct race_span *span)
 	if (fd < 0)
 		return fd;
 	span->t0 = now_ns();
-	ret = var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", GUEST);
+	ret = file_writef(tpath("%s/guests/destroy", CTL_DIR), "%d", GUEST);
 	span->t1 = now_ns();
 	close(fd);
 	return ret;
@@ -336,6 +336,6 @@ TEST_F_TIMEOUT(race, guest_destroy_vs_intercept, 60)
 
 int main(int argc, char **argv)
 {
-	var_target_or_skip();
+	driver_or_skip();
 	return test_harness_run(argc, argv);
 }

@@ -22,7 +22,7 @@
 #define UUID_B	"66666666-7777-8888-9999-aaaaaaaaaaaa"
 
 /* Write @len bytes to @path in one write(): 0 or -errno. */
-static inline int var_write_len(const char *path, const char *buf, size_t len)
+static inline int file_write_len(const char *path, const char *buf, size_t len)
 {
 	int fd = open(path, O_WRONLY);
 	ssize_t n = 0;
@@ -36,13 +36,13 @@ static inline int var_write_len(const char *path, const char *buf, size_t len)
 	return ret;
 }
 
-static inline int var_write(const char *path, const char *buf)
+static inline int file_write(const char *path, const char *buf)
 {
-	return var_write_len(path, buf, strlen(buf));
+	return file_write_len(path, buf, strlen(buf));
 }
 
 /* printf-style path and value. */
-static inline int var_writef(const char *path, const char *fmt, ...)
+static inline int file_writef(const char *path, const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
@@ -50,11 +50,11 @@ static inline int var_writef(const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	return var_write(path, buf);
+	return file_write(path, buf);
 }
 
 /* Read a whole file into @buf (NUL-terminated): length or -errno. */
-static inline int var_read(const char *path, char *buf, size_t size)
+static inline int file_read(const char *path, char *buf, size_t size)
 {
 	int fd = open(path, O_RDONLY);
 	size_t len = 0;
@@ -73,7 +73,7 @@ static inline int var_read(const char *path, char *buf, size_t size)
 static inline const char *mdev_path(char *buf, const char *uuid,
 				    const char *attr)
 {
-	snprintf(buf, 256, "%s/%s/%s", VAR_ROOT, uuid, attr);
+	snprintf(buf, 256, "%s/%s/%s", MATRIX_DIR, uuid, attr);
 	return buf;
 }
 
@@ -83,7 +83,7 @@ static inline int mdev_write(const char *uuid, const char *attr,
 {
 	char p[256];
 
-	return var_write(mdev_path(p, uuid, attr), val);
+	return file_write(mdev_path(p, uuid, attr), val);
 }
 
 static inline int mdev_read(const char *uuid, const char *attr, char *buf,
@@ -91,18 +91,18 @@ static inline int mdev_read(const char *uuid, const char *attr, char *buf,
 {
 	char p[256];
 
-	return var_read(mdev_path(p, uuid, attr), buf, size);
+	return file_read(mdev_path(p, uuid, attr), buf, size);
 }
 
 /* A command to the simulated host AP configuration. */
 static inline int host_cmd(const char *cmd)
 {
-	return var_write(tpath("%s/ap/config", VAR_DBG), cmd);
+	return file_write(tpath("%s/ap/config", CTL_DIR), cmd);
 }
 
 static inline int guest_path(char *buf, int id, const char *file)
 {
-	return snprintf(buf, 256, "%s/guests/%d/%s", VAR_DBG, id, file);
+	return snprintf(buf, 256, "%s/guests/%d/%s", CTL_DIR, id, file);
 }
 
 /* Intercepts the guest's vCPUs handled so far, from "NR INTERCEPTS". */
@@ -112,7 +112,7 @@ static inline long vcpu_intercepts(int guest)
 	long nr, n;
 
 	guest_path(p, guest, "vcpus");
-	if (var_read(p, buf, sizeof(buf)) < 0 ||
+	if (file_read(p, buf, sizeof(buf)) < 0 ||
 	    sscanf(buf, "%ld %ld", &nr, &n) != 2)
 		return -1;
 	return n;
@@ -129,7 +129,7 @@ static inline int guest_apcb(int id, struct apcb *a)
 	int n;
 
 	guest_path(p, id, "apcb");
-	n = var_read(p, buf, sizeof(buf));
+	n = file_read(p, buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	memset(a, 0, sizeof(*a));

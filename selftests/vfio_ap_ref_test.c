@@ -22,37 +22,37 @@
  * and an mdev can be created on them. A leak that only unloading shows
  * is found here, in seconds, not after the whole run.
  */
-TEST_F(var, driver_reloads)
+TEST_F(mdev, driver_reloads)
 {
-	const char *ko = var_module_path();
+	const char *ko = driver_module_path();
 
 	if (access(ko, R_OK))
 		SKIP(return, "%s: not in the test VM's layout", ko);
 	ASSERT_EQ(0, mdev_write(UUID_A, "remove", "1"));
-	driver_reloaded(_metadata, var_module_unload());
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_A));
+	driver_reloaded(_metadata, driver_unload());
+	ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_A));
 }
 
-TEST_F(var, mdev_create_remove)
+TEST_F(mdev, mdev_create_remove)
 {
 	char buf[256], p[256];
 	int avail;
 
-	ASSERT_LT(0, var_read(tpath("%s/available_instances", VAR_TYPE), buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/available_instances", MDEV_TYPE_DIR), buf, sizeof(buf)));
 	avail = atoi(buf);
 	/* MAX_ZDEV_ENTRIES_EXT (256 * 256) instances, UUID_A one of them. */
 	EXPECT_EQ(256 * 256 - 1, avail);
-	ASSERT_LT(0, var_read(tpath("%s/name", VAR_TYPE), buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/name", MDEV_TYPE_DIR), buf, sizeof(buf)));
 	EXPECT_STREQ("VFIO AP Passthrough Device\n", buf);
-	ASSERT_LT(0, var_read(tpath("%s/device_api", VAR_TYPE), buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/device_api", MDEV_TYPE_DIR), buf, sizeof(buf)));
 	EXPECT_STREQ("vfio-ap\n", buf);
 
-	EXPECT_EQ(-EEXIST, var_write(tpath("%s/create", VAR_TYPE), UUID_A));
-	EXPECT_EQ(-EINVAL, var_write(tpath("%s/create", VAR_TYPE), "not-a-uuid"));
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_B "\n"));
-	snprintf(p, sizeof(p), "%s/devices/%s", VAR_TYPE, UUID_B);
+	EXPECT_EQ(-EEXIST, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_A));
+	EXPECT_EQ(-EINVAL, file_write(tpath("%s/create", MDEV_TYPE_DIR), "not-a-uuid"));
+	ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_B "\n"));
+	snprintf(p, sizeof(p), "%s/devices/%s", MDEV_TYPE_DIR, UUID_B);
 	EXPECT_EQ(0, access(p, F_OK));
-	ASSERT_LT(0, var_read(tpath("%s/available_instances", VAR_TYPE), buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/available_instances", MDEV_TYPE_DIR), buf, sizeof(buf)));
 	EXPECT_EQ(avail - 1, atoi(buf));
 
 	/* As the real mdev core's remove_store(): 0 is a no-op. */
@@ -60,11 +60,11 @@ TEST_F(var, mdev_create_remove)
 	EXPECT_EQ(0, access(mdev_path(p, UUID_B, "matrix"), F_OK));
 	ASSERT_EQ(0, mdev_write(UUID_B, "remove", "1"));
 	EXPECT_NE(0, access(mdev_path(p, UUID_B, "matrix"), F_OK));
-	ASSERT_LT(0, var_read(tpath("%s/available_instances", VAR_TYPE), buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/available_instances", MDEV_TYPE_DIR), buf, sizeof(buf)));
 	EXPECT_EQ(avail, atoi(buf));
 }
 
-TEST_F(var, assign_and_show)
+TEST_F(mdev, assign_and_show)
 {
 	char buf[4096];
 
@@ -112,12 +112,12 @@ TEST_F(var, assign_and_show)
  * every assignment, 16fb78cbf56e loops over the shadow APCB, not the
  * matrix, and a0d8f4eeb7c4 made the status look at the shadow APCB.
  */
-TEST_F(var, filtered_adapter_stays_out)
+TEST_F(mdev, filtered_adapter_stays_out)
 {
 	char buf[64];
 	struct apcb a;
 
-	ASSERT_EQ(0, var_write(tpath("%s/unbind", VAR_DRV), "02.0005"));
+	ASSERT_EQ(0, file_write(tpath("%s/unbind", DRV_DIR), "02.0005"));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "2"));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
@@ -127,9 +127,9 @@ TEST_F(var, filtered_adapter_stays_out)
 	ASSERT_EQ(0, guest_apcb(GUEST, &a));
 	EXPECT_STREQ("1", a.apm);
 	EXPECT_STREQ("4-5", a.aqm);
-	ASSERT_LT(0, var_read(tpath("%s/devices/01.0004/status", VAR_BUS), buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/devices/01.0004/status", BUS_DIR), buf, sizeof(buf)));
 	EXPECT_STREQ("in use\n", buf);
-	ASSERT_LT(0, var_read(tpath("%s/devices/02.0004/status", VAR_BUS), buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/devices/02.0004/status", BUS_DIR), buf, sizeof(buf)));
 	EXPECT_STREQ("assigned\n", buf);
 
 	/* Another adapter: the whole matrix is filtered again. */
@@ -143,10 +143,10 @@ TEST_F(var, filtered_adapter_stays_out)
 	EXPECT_STREQ("4-5", a.aqm);
 
 	/* With its queue bound again, the adapter comes in. */
-	ASSERT_EQ(0, var_write(tpath("%s/bind", VAR_DRV), "02.0005"));
+	ASSERT_EQ(0, file_write(tpath("%s/bind", DRV_DIR), "02.0005"));
 	ASSERT_EQ(0, guest_apcb(GUEST, &a));
 	EXPECT_STREQ("1-3", a.apm);
-	ASSERT_LT(0, var_read(tpath("%s/devices/02.0004/status", VAR_BUS), buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/devices/02.0004/status", BUS_DIR), buf, sizeof(buf)));
 	EXPECT_STREQ("in use\n", buf);
 }
 
@@ -159,7 +159,7 @@ TEST_F(var, filtered_adapter_stays_out)
  */
 #define PAGE_APQNS	23
 
-TEST_F(var, matrix_show_past_a_page)
+TEST_F(mdev, matrix_show_past_a_page)
 {
 	char buf[8192], line[16];
 	unsigned int i, lines;
@@ -182,7 +182,7 @@ TEST_F(var, matrix_show_past_a_page)
 	}
 }
 
-TEST_F(var, assign_errors_roll_back)
+TEST_F(mdev, assign_errors_roll_back)
 {
 	char before[4096], after[4096];
 
@@ -191,11 +191,11 @@ TEST_F(var, assign_errors_roll_back)
 	ASSERT_LE(0, mdev_read(UUID_A, "matrix", before, sizeof(before)));
 
 	/* Reserved for the host: 02.0004. */
-	ASSERT_EQ(0, var_write(tpath("%s/apmask", VAR_BUS), "+2"));
-	ASSERT_EQ(0, var_write(tpath("%s/aqmask", VAR_BUS), "+4"));
+	ASSERT_EQ(0, file_write(tpath("%s/apmask", BUS_DIR), "+2"));
+	ASSERT_EQ(0, file_write(tpath("%s/aqmask", BUS_DIR), "+4"));
 	EXPECT_EQ(-EADDRNOTAVAIL, mdev_write(UUID_A, "assign_adapter", "2"));
 	/* In another mdev: B gets 03.0004, then A asks for adapter 3. */
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_B));
+	ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_B));
 	ASSERT_EQ(0, mdev_write(UUID_B, "assign_adapter", "3"));
 	ASSERT_EQ(0, mdev_write(UUID_B, "assign_domain", "4"));
 	EXPECT_EQ(-EADDRINUSE, mdev_write(UUID_A, "assign_adapter", "3"));
@@ -311,7 +311,7 @@ static const struct bad_write bad_writes[] = {
 };
 
 /* 16 files x 9 inputs, each with two snapshots: slow under TCG and KASAN. */
-TEST_F_TIMEOUT(var, bad_input_every_write, 900)
+TEST_F_TIMEOUT(mdev, bad_input_every_write, 900)
 {
 	static const char * const names[9] = {
 		"empty", "whitespace", "sign", "overflow", "max", "max+1",
@@ -331,7 +331,7 @@ TEST_F_TIMEOUT(var, bad_input_every_write, 900)
 	for (i = 0; i < ARRAY_SIZE(bad_writes); i++) {
 		const struct bad_write *b = &bad_writes[i];
 
-		if (!(b->targets & (var_t->real_mdev ? T_UPSTREAM : T_MODEL)))
+		if (!(b->targets & (under_test->real_mdev ? T_UPSTREAM : T_MODEL)))
 			continue;
 
 		for (k = 0; k < 9; k++) {
@@ -340,7 +340,7 @@ TEST_F_TIMEOUT(var, bad_input_every_write, 900)
 			if (!in)
 				continue;
 			/* Fresh baseline: guest 42 and something assigned. */
-			ret = var_writef(tpath("%s/guests/create", VAR_DBG), "%d", GUEST);
+			ret = file_writef(tpath("%s/guests/create", CTL_DIR), "%d", GUEST);
 			ASSERT_TRUE(ret == 0 || ret == -EEXIST);
 			mdev_write(UUID_A, "assign_adapter", "1");
 			mdev_write(UUID_A, "assign_domain", "4");
@@ -348,9 +348,9 @@ TEST_F_TIMEOUT(var, bad_input_every_write, 900)
 			snprintf(path, sizeof(path), "%s", bad_path(b->file));
 
 			snapshot(before, 65536);
-			ret = var_write(path, in);
+			ret = file_write(path, in);
 			/* An empty write() reaches no sysfs store at all. */
-			if (!*in && strncmp(path, VAR_DBG, strlen(VAR_DBG))) {
+			if (!*in && strncmp(path, CTL_DIR, strlen(CTL_DIR))) {
 				EXPECT_EQ(0, ret);
 			} else {
 				EXPECT_EQ(-b->err[k], ret)
@@ -367,7 +367,7 @@ TEST_F_TIMEOUT(var, bad_input_every_write, 900)
 			if (!ret && !strcmp(b->file, "type/create"))
 				mdev_write(tpath("%.36s", in), "remove", "1");
 			if (!ret && strstr(b->file, "guests/create"))
-				var_write(tpath("%s/guests/destroy", VAR_DBG), in);
+				file_write(tpath("%s/guests/destroy", CTL_DIR), in);
 		}
 	}
 	free(before);
@@ -375,46 +375,46 @@ TEST_F_TIMEOUT(var, bad_input_every_write, 900)
 	free(big);
 }
 
-TEST_F(var, in_use_makes_mask_write_ebusy)
+TEST_F(mdev, in_use_makes_mask_write_ebusy)
 {
 	char before[256], after[256];
 
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
-	ASSERT_EQ(0, var_write(tpath("%s/aqmask", VAR_BUS), "+4"));
-	ASSERT_LT(0, var_read(tpath("%s/apmask", VAR_BUS), before, sizeof(before)));
-	EXPECT_EQ(-EBUSY, var_write(tpath("%s/apmask", VAR_BUS), "+1"));
-	EXPECT_EQ(-EBUSY, var_write(tpath("%s/apmask", VAR_BUS), "0x40"));
-	ASSERT_LT(0, var_read(tpath("%s/apmask", VAR_BUS), after, sizeof(after)));
+	ASSERT_EQ(0, file_write(tpath("%s/aqmask", BUS_DIR), "+4"));
+	ASSERT_LT(0, file_read(tpath("%s/apmask", BUS_DIR), before, sizeof(before)));
+	EXPECT_EQ(-EBUSY, file_write(tpath("%s/apmask", BUS_DIR), "+1"));
+	EXPECT_EQ(-EBUSY, file_write(tpath("%s/apmask", BUS_DIR), "0x40"));
+	ASSERT_LT(0, file_read(tpath("%s/apmask", BUS_DIR), after, sizeof(after)));
 	EXPECT_STREQ(before, after);
 	/* Adapter 2 is not used: it can be reserved, and its queue rebinds. */
-	ASSERT_EQ(0, var_write(tpath("%s/apmask", VAR_BUS), "+2"));
-	EXPECT_EQ(0, access(tpath("%s/02.0004", VAR_HOSTDRV), F_OK));
-	EXPECT_NE(0, access(tpath("%s/02.0004", VAR_DRV), F_OK));
-	ASSERT_LT(0, var_read(tpath("%s/apmask", VAR_BUS), after, sizeof(after)));
+	ASSERT_EQ(0, file_write(tpath("%s/apmask", BUS_DIR), "+2"));
+	EXPECT_EQ(0, access(tpath("%s/02.0004", HOSTDRV_DIR), F_OK));
+	EXPECT_NE(0, access(tpath("%s/02.0004", DRV_DIR), F_OK));
+	ASSERT_LT(0, file_read(tpath("%s/apmask", BUS_DIR), after, sizeof(after)));
 	EXPECT_EQ(0, strncmp(after, "0x20", 4)) TH_LOG("apmask %s", after);
-	ASSERT_EQ(0, var_write(tpath("%s/apmask", VAR_BUS), "-2"));
-	EXPECT_EQ(0, access(tpath("%s/02.0004", VAR_DRV), F_OK));
+	ASSERT_EQ(0, file_write(tpath("%s/apmask", BUS_DIR), "-2"));
+	EXPECT_EQ(0, access(tpath("%s/02.0004", DRV_DIR), F_OK));
 }
 
-TEST_F(var, queue_status)
+TEST_F(mdev, queue_status)
 {
 	char buf[64];
 
-	ASSERT_LT(0, var_read(tpath("%s/devices/01.0004/status", VAR_BUS), buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/devices/01.0004/status", BUS_DIR), buf, sizeof(buf)));
 	EXPECT_STREQ("unassigned\n", buf);
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
-	ASSERT_LT(0, var_read(tpath("%s/devices/01.0004/status", VAR_BUS), buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/devices/01.0004/status", BUS_DIR), buf, sizeof(buf)));
 	EXPECT_STREQ("assigned\n", buf);
 	self->vfio_fd = attach(&self->link[0], UUID_A);
 	ASSERT_LE(0, self->vfio_fd);
-	ASSERT_LT(0, var_read(tpath("%s/devices/01.0004/status", VAR_BUS), buf, sizeof(buf)));
+	ASSERT_LT(0, file_read(tpath("%s/devices/01.0004/status", BUS_DIR), buf, sizeof(buf)));
 	EXPECT_STREQ("in use\n", buf);
 	/* A queue reserved for the host has no status attribute. */
-	ASSERT_EQ(0, var_write(tpath("%s/aqmask", VAR_BUS), "+5"));
-	ASSERT_EQ(0, var_write(tpath("%s/apmask", VAR_BUS), "+3"));
-	EXPECT_NE(0, access(tpath("%s/devices/03.0005/status", VAR_BUS), F_OK));
+	ASSERT_EQ(0, file_write(tpath("%s/aqmask", BUS_DIR), "+5"));
+	ASSERT_EQ(0, file_write(tpath("%s/apmask", BUS_DIR), "+3"));
+	EXPECT_NE(0, access(tpath("%s/devices/03.0005/status", BUS_DIR), F_OK));
 }
 
 /*
@@ -424,12 +424,12 @@ TEST_F(var, queue_status)
  * bookkeeping shows the stale link before the mdev is gone: the queue
  * names the mdev whose queue table no longer holds it.
  */
-TEST_F(var, queue_outlives_its_mdev)
+TEST_F(mdev, queue_outlives_its_mdev)
 {
 	char buf[128];
 
 	/* 02.0005 unbound keeps adapter 2, and so 02.0004, out of the shadow. */
-	ASSERT_EQ(0, var_write(tpath("%s/unbind", VAR_DRV), "02.0005"));
+	ASSERT_EQ(0, file_write(tpath("%s/unbind", DRV_DIR), "02.0005"));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "2"));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "5"));
@@ -437,17 +437,17 @@ TEST_F(var, queue_outlives_its_mdev)
 	EXPECT_STREQ(".0004\n.0005\n", buf);
 	ASSERT_EQ(0, mdev_write(UUID_A, "unassign_adapter", "2"));
 	/* The queue must not name the mdev it has left. */
-	ASSERT_EQ(0, var_state_queue_link(2, 4, buf, sizeof(buf)));
+	ASSERT_EQ(0, drv_state_queue_link(2, 4, buf, sizeof(buf)));
 	EXPECT_STREQ("", buf);
 	ASSERT_EQ(0, mdev_write(UUID_A, "remove", "1"));
-	ASSERT_EQ(0, var_write(tpath("%s/unbind", VAR_DRV), "02.0004"));
-	ASSERT_EQ(0, var_write(tpath("%s/bind", VAR_DRV), "02.0004"));
-	ASSERT_EQ(0, var_write(tpath("%s/bind", VAR_DRV), "02.0005"));
-	ASSERT_LT(0, var_read(tpath("%s/devices/02.0004/status", VAR_BUS), buf, sizeof(buf)));
+	ASSERT_EQ(0, file_write(tpath("%s/unbind", DRV_DIR), "02.0004"));
+	ASSERT_EQ(0, file_write(tpath("%s/bind", DRV_DIR), "02.0004"));
+	ASSERT_EQ(0, file_write(tpath("%s/bind", DRV_DIR), "02.0005"));
+	ASSERT_LT(0, file_read(tpath("%s/devices/02.0004/status", BUS_DIR), buf, sizeof(buf)));
 	EXPECT_STREQ("unassigned\n", buf);
 }
 
-TEST_F(var, guest_apcb_follows_changes)
+TEST_F(mdev, guest_apcb_follows_changes)
 {
 	struct apcb a;
 	char p[256];
@@ -475,10 +475,10 @@ TEST_F(var, guest_apcb_follows_changes)
 	EXPECT_STREQ("", a.adm);
 
 	/* Unbinding a queue takes its adapter out; binding brings it back. */
-	ASSERT_EQ(0, var_write(tpath("%s/unbind", VAR_DRV), "02.0005"));
+	ASSERT_EQ(0, file_write(tpath("%s/unbind", DRV_DIR), "02.0005"));
 	ASSERT_EQ(0, guest_apcb(GUEST, &a));
 	EXPECT_STREQ("", a.apm);
-	ASSERT_EQ(0, var_write(tpath("%s/bind", VAR_DRV), "02.0005"));
+	ASSERT_EQ(0, file_write(tpath("%s/bind", DRV_DIR), "02.0005"));
 	ASSERT_EQ(0, guest_apcb(GUEST, &a));
 	EXPECT_STREQ("2", a.apm);
 
@@ -516,7 +516,7 @@ TEST_F(var, guest_apcb_follows_changes)
  * intercepting PQAP(AQIC) on its queue until the AP bus scans: the
  * intercepts are answered, and the scan takes the domain from the guest.
  */
-TEST_F(var, aqic_while_host_config_changes)
+TEST_F(mdev, aqic_while_host_config_changes)
 {
 	struct apcb a;
 	char p[256];
@@ -530,12 +530,12 @@ TEST_F(var, aqic_while_host_config_changes)
 	EXPECT_STREQ("4", a.aqm);
 	ASSERT_EQ(0, host_cmd("-d 4"));
 	guest_path(p, GUEST, "vcpus");
-	ASSERT_EQ(0, var_write(p, "2 1000"));
+	ASSERT_EQ(0, file_write(p, "2 1000"));
 	/* Every intercept is for 01.0004, the guest's only queue. */
 	for (i = 0; i < 100 && vcpu_intercepts(GUEST) < 20; i++)
 		usleep(100000);
 	EXPECT_LE(20, vcpu_intercepts(GUEST));
-	ASSERT_EQ(0, var_write(p, "0"));
+	ASSERT_EQ(0, file_write(p, "0"));
 	ASSERT_EQ(0, host_cmd("scan"));
 	ASSERT_EQ(0, guest_apcb(GUEST, &a));
 	EXPECT_STREQ("", a.aqm);
@@ -550,7 +550,7 @@ TEST_F(var, aqic_while_host_config_changes)
  * 10 s at most; the log says how many, and how many intercepts the vCPUs
  * made meanwhile (the overlap achieved).
  */
-TEST_F_TIMEOUT(var, detach_while_vcpus_intercept, 60)
+TEST_F_TIMEOUT(mdev, detach_while_vcpus_intercept, 60)
 {
 	struct timespec t0, t;
 	long before, after;
@@ -562,7 +562,7 @@ TEST_F_TIMEOUT(var, detach_while_vcpus_intercept, 60)
 	self->vfio_fd = attach(&self->link[0], UUID_A);
 	ASSERT_LE(0, self->vfio_fd);
 	guest_path(p, GUEST, "vcpus");
-	ASSERT_EQ(0, var_write(p, "2 5000"));
+	ASSERT_EQ(0, file_write(p, "2 5000"));
 	before = vcpu_intercepts(GUEST);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
@@ -572,13 +572,13 @@ TEST_F_TIMEOUT(var, detach_while_vcpus_intercept, 60)
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while (++cycles < 40 && t.tv_sec - t0.tv_sec < 10);
 	after = vcpu_intercepts(GUEST);
-	ASSERT_EQ(0, var_write(p, "0"));
+	ASSERT_EQ(0, file_write(p, "0"));
 	TH_LOG("%d detach/attach cycles, %ld intercepts during them", cycles,
 	       after - before);
 	EXPECT_LT(0, after - before);
 }
 
-TEST_F(var, reset_failure_keeps_adapter_out)
+TEST_F(mdev, reset_failure_keeps_adapter_out)
 {
 	struct apcb a;
 
@@ -600,11 +600,11 @@ TEST_F(var, reset_failure_keeps_adapter_out)
 	 * DECONFIGURED or CHECKSTOPPED (_queue_passable() in vfio_ap_ops.c);
 	 * 6.1's, like the model, keeps any queue whose reset failed out.
 	 */
-	EXPECT_STREQ(var_t->real_mdev && kernel_at_least(6, 12) ? "1-2" : "2",
+	EXPECT_STREQ(under_test->real_mdev && kernel_at_least(6, 12) ? "1-2" : "2",
 		     a.apm);
 }
 
-TEST_F(var, open_without_guest_einval)
+TEST_F(mdev, open_without_guest_einval)
 {
 	int fd;
 
@@ -615,12 +615,12 @@ TEST_F(var, open_without_guest_einval)
 		close(fd);
 }
 
-TEST_F(var, two_mdevs_one_guest_eperm)
+TEST_F(mdev, two_mdevs_one_guest_eperm)
 {
 	struct apcb a;
 	int fd;
 
-	ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), UUID_B));
+	ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_B));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
 	ASSERT_EQ(0, mdev_write(UUID_B, "assign_adapter", "2"));
@@ -640,6 +640,6 @@ TEST_F(var, two_mdevs_one_guest_eperm)
 
 int main(int argc, char **argv)
 {
-	var_target_or_skip();
+	driver_or_skip();
 	return test_harness_run(argc, argv);
 }

@@ -7,12 +7,12 @@
  * leaves the tests after it unrun, and one that turns lockdep off (a KASAN
  * or lockdep report) leaves them running without lock checking. The
  * runner then boots again and puts the tests that have their result on
- * the kernel command line (var.ran=NAME,NAME,...; init.sh exports it as
- * VAR_RAN), with their TAP names: "var.queue_status",
+ * the kernel command line (selftest.ran=NAME,NAME,...; init.sh exports it as
+ * SELFTEST_RAN), with their TAP names: "mdev.queue_status",
  * "stress.kvm_hotplug.run". Those tests SKIP, and say why. So that a boot
  * does not spend its time on results a later boot replaces, the tests
  * after lockdep stopped recording SKIP too, as deferred, when the runner
- * says another boot may follow (var.defer=1).
+ * says another boot may follow (selftest.defer=1).
  *
  * The kselftest harness of 6.1 has no test filter (6.12's -T and -V are
  * not in it), and run_kselftest.sh passes no arguments to a test, so the
@@ -38,7 +38,7 @@
  * Whether the comma list @list (NULL or empty: none) holds @test; an
  * element "PREFIX.*" holds every test whose name begins "PREFIX.".
  */
-static inline bool var_list_has(const char *list, const char *test)
+static inline bool name_list_has(const char *list, const char *test)
 {
 	size_t len = strlen(test), n;
 
@@ -46,7 +46,7 @@ static inline bool var_list_has(const char *list, const char *test)
 		n = strcspn(list, ",");
 		if (n == len && !strncmp(list, test, len))
 			return true;
-		/* "var.*": every test whose name begins "var.". */
+		/* "mdev.*": every test whose name begins "mdev.". */
 		if (n >= 2 && list[n - 1] == '*' && list[n - 2] == '.' &&
 		    n - 1 <= len && !strncmp(list, test, n - 1))
 			return true;
@@ -57,17 +57,17 @@ static inline bool var_list_has(const char *list, const char *test)
 	return false;
 }
 
-/* Whether VAR_RAN lists @test, a test's TAP name. */
-static inline bool var_already_ran(const char *test)
+/* Whether SELFTEST_RAN lists @test, a test's TAP name. */
+static inline bool test_already_ran(const char *test)
 {
-	return var_list_has(getenv("VAR_RAN"), test);
+	return name_list_has(getenv("SELFTEST_RAN"), test);
 }
 
 /*
  * Say in the kernel log that @test begins, or is deferred: "vfio_ap_ref
  * selftest: @what @test" (best effort: no /dev/kmsg, no line).
  */
-static inline void var_kmsg(const char *what, const char *test)
+static inline void test_kmsg(const char *what, const char *test)
 {
 	char line[160];
 	int fd = open("/dev/kmsg", O_WRONLY);
@@ -82,13 +82,13 @@ static inline void var_kmsg(const char *what, const char *test)
 }
 
 /*
- * Note that a test began: "NAME PID" is appended to the file VAR_BEGAN
+ * Note that a test began: "NAME PID" is appended to the file SELFTEST_BEGAN
  * names, if set (init.sh scans kmemleak only after something ran, and its
  * stall watcher names the test a stuck task belongs to).
  */
-static inline void var_note_began(const char *test)
+static inline void test_note_began(const char *test)
 {
-	const char *path = getenv("VAR_BEGAN");
+	const char *path = getenv("SELFTEST_BEGAN");
 	FILE *f;
 
 	if (!path || !*path)
@@ -105,7 +105,7 @@ static inline void var_note_began(const char *test)
  * "debug_locks: 0"): after a lockdep report, or one that tainted the
  * kernel. False on a kernel without lockdep.
  */
-static inline bool var_lockdep_off(void)
+static inline bool lockdep_is_off(void)
 {
 	char buf[4096], *p;
 	int fd = open("/proc/lockdep_stats", O_RDONLY);
@@ -124,33 +124,33 @@ static inline bool var_lockdep_off(void)
 
 /*
  * Begin @test from its FIXTURE_SETUP: SKIP it when an earlier boot ran it,
- * when the run is of other tests alone (VAR_ONLY, a comma list from
- * var.only=: the gate runs a failing test alone on earlier patches, or
+ * when the run is of other tests alone (SELFTEST_ONLY, a comma list from
+ * selftest.only=: the gate runs a failing test alone on earlier patches, or
  * only the tests that trigger the findings a series fixes), or when
- * lockdep is off and the runner will boot again (VAR_DEFER=1, from
- * var.defer=1): a later boot runs it with lockdep. Else say in the kernel
- * log that it begins, and note it in VAR_BEGAN's file.
+ * lockdep is off and the runner will boot again (SELFTEST_DEFER=1, from
+ * selftest.defer=1): a later boot runs it with lockdep. Else say in the kernel
+ * log that it begins, and note it in SELFTEST_BEGAN's file.
  * SKIP(return, ...) in a setup does not stop the test body on 6.1's
  * harness (it does on 6.12's); leaving through the harness's jump buffer,
  * as a failing ASSERT does, skips the body and the teardown on both.
  */
-#define VAR_TEST_BEGIN(test) do { \
-	const char *_var_test = (test), *_var_defer = getenv("VAR_DEFER"); \
-	const char *_var_only = getenv("VAR_ONLY"); \
-	if (var_already_ran(_var_test)) \
+#define SELFTEST_BEGIN(test) do { \
+	const char *_st_test = (test), *_st_defer = getenv("SELFTEST_DEFER"); \
+	const char *_st_only = getenv("SELFTEST_ONLY"); \
+	if (test_already_ran(_st_test)) \
 		SKIP(longjmp(_metadata->env, 1), \
-		     "%s: ran in an earlier boot of this run", _var_test); \
-	if (_var_only && *_var_only && !var_list_has(_var_only, _var_test)) \
+		     "%s: ran in an earlier boot of this run", _st_test); \
+	if (_st_only && *_st_only && !name_list_has(_st_only, _st_test)) \
 		SKIP(longjmp(_metadata->env, 1), \
-		     "%s: this run is of %s alone", _var_test, _var_only); \
-	if (_var_defer && !strcmp(_var_defer, "1") && var_lockdep_off()) { \
-		var_kmsg("deferred", _var_test); \
+		     "%s: this run is of %s alone", _st_test, _st_only); \
+	if (_st_defer && !strcmp(_st_defer, "1") && lockdep_is_off()) { \
+		test_kmsg("deferred", _st_test); \
 		SKIP(longjmp(_metadata->env, 1), \
 		     "%s: deferred: lockdep is off, a later boot runs it", \
-		     _var_test); \
+		     _st_test); \
 	} \
-	var_kmsg("begin", _var_test); \
-	var_note_began(_var_test); \
+	test_kmsg("begin", _st_test); \
+	test_note_began(_st_test); \
 } while (0)
 
 #endif /* _VFIO_AP_RESUME_SELFTEST_H_ */

@@ -19,10 +19,10 @@
 
 #include "vfio_ap_ref.h"
 
-#define VAR_STATE_MDEVS	16
+#define DRV_STATE_MDEVS	16
 
 /**
- * struct var_state - the driver's bookkeeping, read
+ * struct drv_state - the driver's bookkeeping, read
  * @nmdev: mdevs read
  * @mdev: their names
  * @assigned: per mdev, its assigned adapters [0] and domains [1]
@@ -33,19 +33,19 @@
  * @bound: per APQN, 0 when not bound, 1 when bound and naming no mdev,
  *	else 2 + the index of the mdev it names
  */
-struct var_state {
+struct drv_state {
 	int nmdev;
-	char mdev[VAR_STATE_MDEVS][64];
-	bool assigned[VAR_STATE_MDEVS][2][256];
-	char guest[VAR_STATE_MDEVS][32];
-	bool hook[VAR_STATE_MDEVS];
+	char mdev[DRV_STATE_MDEVS][64];
+	bool assigned[DRV_STATE_MDEVS][2][256];
+	char guest[DRV_STATE_MDEVS][32];
+	bool hook[DRV_STATE_MDEVS];
 	int in_table[1 << 16];
 	int bound[1 << 16];
 };
 
-#define VAR_APQN(a, q)	(((a) & 0xff) << 8 | ((q) & 0xff))
+#define STATE_APQN(a, q)	(((a) & 0xff) << 8 | ((q) & 0xff))
 
-static inline int var_state_mdev(const struct var_state *s, const char *name)
+static inline int drv_state_mdev(const struct drv_state *s, const char *name)
 {
 	int m;
 
@@ -61,14 +61,14 @@ static inline int var_state_mdev(const struct var_state *s, const char *name)
  * or bound twice, a table entry not assigned, a queue naming an unknown
  * mdev, no "end" line.
  */
-static inline int var_state_read(struct var_state *s, char *why, size_t size)
+static inline int drv_state_read(struct drv_state *s, char *why, size_t size)
 {
 	static char buf[1 << 16];
 	char *l, *save, name[64], apm[1024], aqm[1024], kvm[32], hook[4];
 	unsigned int a, q, apqn, users;
 	int n, m, ended = 0;
 
-	n = var_read(tpath("%s/state", VAR_DBG), buf, sizeof(buf));
+	n = file_read(tpath("%s/state", CTL_DIR), buf, sizeof(buf));
 	if (n < 0)
 		return n;
 	memset(s, 0, sizeof(*s));
@@ -78,22 +78,22 @@ static inline int var_state_read(struct var_state *s, char *why, size_t size)
 			ended = 1;
 		} else if (sscanf(l, "mdev %63s apm %1023s aqm %1023s", name, apm,
 				  aqm) == 3) {
-			if (s->nmdev == VAR_STATE_MDEVS)
-				return STATE_BAD("more than %d mdevs", VAR_STATE_MDEVS);
+			if (s->nmdev == DRV_STATE_MDEVS)
+				return STATE_BAD("more than %d mdevs", DRV_STATE_MDEVS);
 			snprintf(s->mdev[s->nmdev], sizeof(s->mdev[0]), "%s", name);
 			parse_list(strcmp(apm, "-") ? apm : "", s->assigned[s->nmdev][0]);
 			parse_list(strcmp(aqm, "-") ? aqm : "", s->assigned[s->nmdev][1]);
 			s->nmdev++;
 		} else if (sscanf(l, "guest %63s kvm %31s hook %3s users %u", name,
 				  kvm, hook, &users) == 4) {
-			m = var_state_mdev(s, name);
+			m = drv_state_mdev(s, name);
 			if (m < 0)
 				return STATE_BAD("guest of unknown mdev %s", name);
 			snprintf(s->guest[m], sizeof(s->guest[0]), "%s", kvm);
 			s->hook[m] = !strcmp(hook, "yes");
 		} else if (sscanf(l, "table %63s %x.%x", name, &a, &q) == 3) {
-			m = var_state_mdev(s, name);
-			apqn = VAR_APQN(a, q);
+			m = drv_state_mdev(s, name);
+			apqn = STATE_APQN(a, q);
 			if (m < 0)
 				return STATE_BAD("table of unknown mdev %s", name);
 			if (s->in_table[apqn])
@@ -106,10 +106,10 @@ static inline int var_state_read(struct var_state *s, char *why, size_t size)
 		} else if (sscanf(l, "queue %x.%x %63s", &a, &q, name) == 3) {
 			bool none = !strcmp(name, "-");
 
-			apqn = VAR_APQN(a, q);
+			apqn = STATE_APQN(a, q);
 			if (s->bound[apqn])
 				return STATE_BAD("%02x.%04x bound twice", a, q);
-			m = none ? -1 : var_state_mdev(s, name);
+			m = none ? -1 : drv_state_mdev(s, name);
 			if (!none && m < 0)
 				return STATE_BAD("%02x.%04x points at unknown mdev %s",
 						 a, q, name);
@@ -131,7 +131,7 @@ static inline int var_state_read(struct var_state *s, char *why, size_t size)
  * mdev is in that mdev's table. Returns 0, or -EPROTO with the first one
  * broken in @why.
  */
-static inline int var_state_check(const struct var_state *s, char *why, size_t size)
+static inline int drv_state_check(const struct drv_state *s, char *why, size_t size)
 {
 	unsigned int apqn;
 	int m, o;
@@ -177,14 +177,14 @@ static inline int var_state_check(const struct var_state *s, char *why, size_t s
  * dump that contradicts itself included). Returns 0, or -errno when the
  * state cannot be read or the queue is not bound.
  */
-static inline int var_state_queue_link(unsigned int a, unsigned int q,
+static inline int drv_state_queue_link(unsigned int a, unsigned int q,
 				       char *why, size_t size)
 {
-	static struct var_state s;
-	unsigned int apqn = VAR_APQN(a, q);
+	static struct drv_state s;
+	unsigned int apqn = STATE_APQN(a, q);
 	int ret;
 
-	ret = var_state_read(&s, why, size);
+	ret = drv_state_read(&s, why, size);
 	if (ret == -EPROTO)
 		return 0;
 	if (ret)

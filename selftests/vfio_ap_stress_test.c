@@ -15,12 +15,12 @@
  * owning thread, so the last successful operation of its owner wins).
  *
  * Parameters come from the environment (the VM's init exports them from
- * the kernel command line): VAR_SEED, VAR_STRESS_SECONDS,
- * VAR_STRESS_THREADS, VAR_STALL_SECS. Each thread draws from its own
+ * the kernel command line): SELFTEST_SEED, SELFTEST_STRESS_SECONDS,
+ * SELFTEST_STRESS_THREADS, SELFTEST_STALL_SECS. Each thread draws from its own
  * generator seeded from (seed, actor, thread), so a seed reproduces every
  * thread's schedule of operations.
  *
- * A run that overruns its end by VAR_STALL_SECS (an actor stuck in the
+ * A run that overruns its end by SELFTEST_STALL_SECS (an actor stuck in the
  * kernel, which the harness's hour-long timeout would not see for an
  * hour) ends by SIGALRM: the test fails, and a thread that cannot die is
  * reported with its stack by the VM's stall watcher
@@ -136,7 +136,7 @@ static bool actor_op(struct actor_arg *a)
 		return !ret;
 	}
 	case A_MDEV:
-		ret = var_write(tpath("%s/create", VAR_TYPE), SPARE_UUID);
+		ret = file_write(tpath("%s/create", MDEV_TYPE_DIR), SPARE_UUID);
 		if (ret == -EEXIST)
 			ret = mdev_write(SPARE_UUID, "remove", "1");
 		else if (!ret)
@@ -160,8 +160,8 @@ static bool actor_op(struct actor_arg *a)
 		pthread_mutex_unlock(&st->fd_lock);
 		return !ret;
 	case A_DESTROY:
-		var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", 100 + m);
-		ret = var_writef(tpath("%s/guests/create", VAR_DBG), "%d", 100 + m);
+		file_writef(tpath("%s/guests/destroy", CTL_DIR), "%d", 100 + m);
+		ret = file_writef(tpath("%s/guests/create", CTL_DIR), "%d", 100 + m);
 		if (!ret)
 			ret = guest_vfio(100 + m, true, &st->link[m],
 					 mdev_uuid[m]);
@@ -183,8 +183,8 @@ static bool actor_op(struct actor_arg *a)
 		/* Reserve ids 4 and 5 only, so the others stay assignable. */
 		snprintf(buf, sizeof(buf), "%c%d", below(r, 2) ? '+' : '-',
 			 4 + below(r, 2));
-		ret = var_write(tpath("%s/%s", VAR_BUS,
-				      below(r, 2) ? "apmask" : "aqmask"), buf);
+		ret = file_write(tpath("%s/%s", BUS_DIR,
+				       below(r, 2) ? "apmask" : "aqmask"), buf);
 		if (ret && ret != -EBUSY)
 			fail(st, "mask %s: %s", buf, strerror(-ret));
 		return !ret;
@@ -192,20 +192,20 @@ static bool actor_op(struct actor_arg *a)
 		snprintf(buf, sizeof(buf), "%02x.%04x", below(r, NR_IDS),
 			 below(r, NR_IDS));
 		if (below(r, 2))
-			ret = var_write(tpath("%s/unbind", VAR_DRV), buf);
+			ret = file_write(tpath("%s/unbind", DRV_DIR), buf);
 		else
-			ret = var_write(tpath("%s/bind", VAR_DRV), buf);
+			ret = file_write(tpath("%s/bind", DRV_DIR), buf);
 		return !ret;
 	case A_VCPU:
 		guest_path(p, 100 + m, "vcpus");
-		ret = var_write(p, below(r, 4) ? "2 2000" : "0");
+		ret = file_write(p, below(r, 4) ? "2 2000" : "0");
 		return !ret;
 	case A_READ:
 		mdev_read(mdev_uuid[m], below(r, 2) ? "matrix" : "guest_matrix",
 			  buf, sizeof(buf));
-		snprintf(p, sizeof(p), "%s/devices/%02x.%04x/status", VAR_BUS,
+		snprintf(p, sizeof(p), "%s/devices/%02x.%04x/status", BUS_DIR,
 			 below(r, NR_IDS), below(r, NR_IDS));
-		ret = var_read(p, buf, sizeof(buf));
+		ret = file_read(p, buf, sizeof(buf));
 		if (ret > 0 && strcmp(buf, "unassigned\n") &&
 		    strcmp(buf, "assigned\n") && strcmp(buf, "in use\n"))
 			fail(st, "%s reads \"%s\"", p, buf);
@@ -298,14 +298,14 @@ static int read_matrix(const char *uuid, struct sets *s)
  */
 static int check_state(struct stress *st)
 {
-	static struct var_state s;
+	static struct drv_state s;
 	char why[256];
 	int ret;
 
-	ret = var_state_read(&s, why, sizeof(why));
+	ret = drv_state_read(&s, why, sizeof(why));
 	if (ret && ret != -EPROTO)
-		return fail(st, "cannot read %s/state", VAR_DBG);
-	if (ret || var_state_check(&s, why, sizeof(why)))
+		return fail(st, "cannot read %s/state", CTL_DIR);
+	if (ret || drv_state_check(&s, why, sizeof(why)))
 		return fail(st, "%s", why);
 	return 0;
 }
@@ -323,11 +323,11 @@ static int check_invariants(struct stress *st)
 		if (read_matrix(mdev_uuid[m], &mx[m]))
 			return fail(st, "cannot read mdev %d", m);
 	/* An mdev that exists can always be removed. */
-	if (!access(tpath("%s/%s/matrix", VAR_ROOT, SPARE_UUID), F_OK) &&
-	    access(tpath("%s/%s/remove", VAR_ROOT, SPARE_UUID), F_OK))
+	if (!access(tpath("%s/%s/matrix", MATRIX_DIR, SPARE_UUID), F_OK) &&
+	    access(tpath("%s/%s/remove", MATRIX_DIR, SPARE_UUID), F_OK))
 		return fail(st, "mdev %s exists without its remove file", SPARE_UUID);
 	/* Host config: "apm <list>\naqm <list>\nadm <list>\n". */
-	if (var_read(tpath("%s/ap/config", VAR_DBG), buf, sizeof(buf)) < 0)
+	if (file_read(tpath("%s/ap/config", CTL_DIR), buf, sizeof(buf)) < 0)
 		return fail(st, "cannot read the host config");
 	memset(&host, 0, sizeof(host));
 	{
@@ -346,8 +346,8 @@ static int check_invariants(struct stress *st)
 	for (n = 0; n < 2; n++) {
 		bool *mask = n ? aqmask : apmask;
 
-		if (var_read(tpath("%s/%s", VAR_BUS, n ? "aqmask" : "apmask"),
-			     buf, sizeof(buf)) < 66)
+		if (file_read(tpath("%s/%s", BUS_DIR, n ? "aqmask" : "apmask"),
+			      buf, sizeof(buf)) < 66)
 			return fail(st, "cannot read the masks");
 		for (a = 0; a < 256; a++) {
 			memcpy(hex, buf + 2 + a / 4, 1);
@@ -396,7 +396,7 @@ static int check_invariants(struct stress *st)
 
 					if (!gapm[a] || !gaqm[q])
 						continue;
-					snprintf(p, sizeof(p), "%s/%02x.%04x", VAR_DRV,
+					snprintf(p, sizeof(p), "%s/%02x.%04x", DRV_DIR,
 						 a, q);
 					if (access(p, F_OK))
 						return fail(st, "guest %d has %02x.%04x, not bound",
@@ -417,7 +417,7 @@ FIXTURE(stress) {
 };
 
 FIXTURE_VARIANT(stress) {
-	const char *name;	/* the variant's name again, for VAR_TEST_BEGIN() */
+	const char *name;	/* the variant's name again, for SELFTEST_BEGIN() */
 	unsigned int actors;	/* bitmask of enum actor */
 };
 
@@ -460,12 +460,12 @@ FIXTURE_SETUP(stress)
 
 	snprintf(name, sizeof(name), "stress.%s.%s", variant->name,
 		 _metadata->name);
-	VAR_TEST_BEGIN(name);
+	SELFTEST_BEGIN(name);
 	memset(st, 0, sizeof(*st));
-	st->seed = env_u64("VAR_SEED", 1);
-	st->seconds = env_u64("VAR_STRESS_SECONDS", 10);
-	st->threads = env_u64("VAR_STRESS_THREADS", 2);
-	st->stall_seconds = env_u64("VAR_STALL_SECS", 30);
+	st->seed = env_u64("SELFTEST_SEED", 1);
+	st->seconds = env_u64("SELFTEST_STRESS_SECONDS", 10);
+	st->threads = env_u64("SELFTEST_STRESS_THREADS", 2);
+	st->stall_seconds = env_u64("SELFTEST_STALL_SECS", 30);
 	memset(st->last, -1, sizeof(st->last));
 	{
 		pthread_rwlockattr_t attr;
@@ -483,8 +483,8 @@ FIXTURE_SETUP(stress)
 	TH_LOG("seed %llu, %d s, %d threads per actor",
 	       (unsigned long long)st->seed, st->seconds, st->threads);
 
-	var_write(tpath("%s/apmask", VAR_BUS), "0x");
-	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
+	file_write(tpath("%s/apmask", BUS_DIR), "0x");
+	file_write(tpath("%s/aqmask", BUS_DIR), "0x");
 	for (i = 0; i < NR_IDS; i++) {
 		snprintf(cmd, sizeof(cmd), "+a %d", i);
 		ASSERT_EQ(0, host_cmd(cmd));
@@ -497,8 +497,8 @@ FIXTURE_SETUP(stress)
 	for (m = 0; m < NR_MDEVS; m++) {
 		st->vfio_fd[m] = -1;
 		st->link[m] = (struct vfio_link)VFIO_LINK_INIT;
-		ASSERT_EQ(0, var_write(tpath("%s/create", VAR_TYPE), mdev_uuid[m]));
-		ASSERT_EQ(0, var_writef(tpath("%s/guests/create", VAR_DBG), "%d", 100 + m));
+		ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), mdev_uuid[m]));
+		ASSERT_EQ(0, file_writef(tpath("%s/guests/create", CTL_DIR), "%d", 100 + m));
 		ASSERT_EQ(0, vfio_link_open(&st->link[m], mdev_uuid[m]));
 		ASSERT_EQ(0, guest_vfio(100 + m, true, &st->link[m], mdev_uuid[m]));
 	}
@@ -513,13 +513,13 @@ FIXTURE_TEARDOWN(stress)
 	for (m = 0; m < NR_MDEVS; m++) {
 		if (st->vfio_fd[m] >= 0)
 			close(st->vfio_fd[m]);
-		var_writef(tpath("%s/guests/destroy", VAR_DBG), "%d", 100 + m);
+		file_writef(tpath("%s/guests/destroy", CTL_DIR), "%d", 100 + m);
 		vfio_link_close(&st->link[m]);
 		mdev_write(mdev_uuid[m], "remove", "1");
 	}
 	mdev_write(SPARE_UUID, "remove", "1");
-	var_write(tpath("%s/apmask", VAR_BUS), "0x");
-	var_write(tpath("%s/aqmask", VAR_BUS), "0x");
+	file_write(tpath("%s/apmask", BUS_DIR), "0x");
+	file_write(tpath("%s/aqmask", BUS_DIR), "0x");
 	for (i = 0; i < NR_IDS; i++) {
 		snprintf(cmd, sizeof(cmd), "-a %d", i);
 		host_cmd(cmd);
@@ -605,6 +605,6 @@ TEST_F_TIMEOUT(stress, run, 3600)
 
 int main(int argc, char **argv)
 {
-	var_target_or_skip();
+	driver_or_skip();
 	return test_harness_run(argc, argv);
 }

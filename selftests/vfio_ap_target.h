@@ -42,7 +42,7 @@
 #endif
 
 /**
- * struct var_target - where a driver lives and how it is attached
+ * struct driver_target - where a driver lives and how it is attached
  * @name: shown in the test log
  * @module: the driver's module, /lib/modules/@module.ko in the test VM
  * @root: the matrix device
@@ -54,7 +54,7 @@
  * @real_mdev: the real mdev core: "remove" takes any number, 0 being a
  *	no-op and any other removing the mdev; the model takes only 1
  */
-struct var_target {
+struct driver_target {
 	const char *name;
 	const char *module;
 	const char *root;
@@ -66,7 +66,7 @@ struct var_target {
 	bool real_mdev;
 };
 
-static const struct var_target var_targets[] = {
+static const struct driver_target driver_targets[] = {
 	{
 		.name = "model (vfio_ap_ref)",
 		.module = "vfio_ap_ref",
@@ -89,27 +89,27 @@ static const struct var_target var_targets[] = {
 	},
 };
 
-/* The driver under test, set by var_target_detect() in main(). */
-static const struct var_target *var_t;
+/* The driver under test, set by driver_detect() in main(). */
+static const struct driver_target *under_test;
 
-#define VAR_ROOT	(var_t->root)
-#define VAR_BUS		(var_t->bus)
-#define VAR_DRV		(var_t->drv)
-#define VAR_HOSTDRV	(var_t->hostdrv)
-#define VAR_DBG		(var_t->dbg)
+#define MATRIX_DIR	(under_test->root)
+#define BUS_DIR		(under_test->bus)
+#define DRV_DIR		(under_test->drv)
+#define HOSTDRV_DIR	(under_test->hostdrv)
+#define CTL_DIR		(under_test->dbg)
 
 /*
  * Find the driver under test: the first whose matrix device and
  * simulation debugfs exist. Returns NULL if there is none.
  */
-static inline const struct var_target *var_target_detect(void)
+static inline const struct driver_target *driver_detect(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(var_targets); i++)
-		if (!access(var_targets[i].root, F_OK) &&
-		    !access(var_targets[i].dbg, F_OK))
-			return var_t = &var_targets[i];
+	for (i = 0; i < ARRAY_SIZE(driver_targets); i++)
+		if (!access(driver_targets[i].root, F_OK) &&
+		    !access(driver_targets[i].dbg, F_OK))
+			return under_test = &driver_targets[i];
 	return NULL;
 }
 
@@ -117,11 +117,11 @@ static inline const struct var_target *var_target_detect(void)
  * Find the driver under test and name it, or SKIP the whole program: the
  * first call of a test program's main().
  */
-static inline void var_target_or_skip(void)
+static inline void driver_or_skip(void)
 {
-	if (!var_target_detect())
+	if (!driver_detect())
 		ksft_exit_skip("no vfio_ap driver and simulation loaded, or no debugfs\n");
-	ksft_print_msg("driver: %s\n", var_t->name);
+	ksft_print_msg("driver: %s\n", under_test->name);
 }
 
 /* Whether the running kernel is at least @major.@minor (the tree's). */
@@ -153,22 +153,22 @@ static inline const char *tpath(const char *fmt, ...)
 }
 
 /* The driver's module file in the test VM, /lib/modules/MODULE.ko. */
-static inline const char *var_module_path(void)
+static inline const char *driver_module_path(void)
 {
-	return tpath("/lib/modules/%s.ko", var_t->module);
+	return tpath("/lib/modules/%s.ko", under_test->module);
 }
 
 /* Unload the driver's module, refused while it is in use: 0 or -errno. */
-static inline int var_module_unload(void)
+static inline int driver_unload(void)
 {
-	return syscall(__NR_delete_module, var_t->module, O_NONBLOCK) ?
+	return syscall(__NR_delete_module, under_test->module, O_NONBLOCK) ?
 	       -errno : 0;
 }
 
-/* Load the driver's module from var_module_path(): 0 or -errno. */
-static inline int var_module_load(void)
+/* Load the driver's module from driver_module_path(): 0 or -errno. */
+static inline int driver_load(void)
 {
-	int fd = open(var_module_path(), O_RDONLY | O_CLOEXEC), ret;
+	int fd = open(driver_module_path(), O_RDONLY | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return -errno;
@@ -177,8 +177,8 @@ static inline int var_module_load(void)
 	return ret;
 }
 
-#define VAR_TYPE	tpath("%s/mdev_supported_types/vfio_ap-passthrough", \
-			      VAR_ROOT)
+#define MDEV_TYPE_DIR	tpath("%s/mdev_supported_types/vfio_ap-passthrough", \
+			      MATRIX_DIR)
 
 /*
  * The guest page the KVM shim's vCPUs point PQAP(AQIC) at for the
@@ -248,9 +248,9 @@ static inline int vfio_link_open(struct vfio_link *l, const char *uuid)
 	ssize_t n;
 	int ret;
 
-	if (!var_t->real_vfio || l->group >= 0)
+	if (!under_test->real_vfio || l->group >= 0)
 		return 0;
-	n = readlink(tpath("%s/%s/iommu_group", VAR_ROOT, uuid), link,
+	n = readlink(tpath("%s/%s/iommu_group", MATRIX_DIR, uuid), link,
 		     sizeof(link) - 1);
 	if (n < 0)
 		return -errno;
@@ -282,7 +282,7 @@ static inline int guest_file_write(int guest, const char *file,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	fd = open(tpath("%s/guests/%d/%s", VAR_DBG, guest, file), O_WRONLY);
+	fd = open(tpath("%s/guests/%d/%s", CTL_DIR, guest, file), O_WRONLY);
 	if (fd < 0)
 		return -errno;
 	if (write(fd, buf, strlen(buf)) != (ssize_t)strlen(buf))
@@ -300,7 +300,7 @@ static inline int guest_vfio(int guest, bool add, struct vfio_link *l,
 {
 	const char *file = add ? "vfio_add" : "vfio_del";
 
-	if (!var_t->real_vfio)
+	if (!under_test->real_vfio)
 		return guest_file_write(guest, file, "%s", uuid);
 	if (l->group < 0)
 		return -EBADF;
@@ -312,12 +312,12 @@ static inline int vfio_device_open(struct vfio_link *l, const char *uuid)
 {
 	int fd;
 
-	if (var_t->real_vfio && l->group < 0)
+	if (under_test->real_vfio && l->group < 0)
 		return -EBADF;
-	if (var_t->real_vfio)
+	if (under_test->real_vfio)
 		fd = ioctl(l->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
 	else
-		fd = open(tpath("%s/vfio/%s", VAR_DBG, uuid), O_RDWR);
+		fd = open(tpath("%s/vfio/%s", CTL_DIR, uuid), O_RDWR);
 	return fd < 0 ? -errno : fd;
 }
 

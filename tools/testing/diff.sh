@@ -82,8 +82,8 @@ echo "  DIFF seed=$SEED ops=$DIFF_OPS $(basename "$tree") -> $results" >&2
 VM_TIMEOUT=${VM_TIMEOUT:-$((300 + DIFF_OPS / 10))} \
 	"$vm/boot.sh" "$kbuild/arch/s390/boot/bzImage" \
 	"$results/initramfs.cpio.gz" "$results/console.log" \
-	var.mode=diff "var.seed=$SEED" "var.diff_ops=$DIFF_OPS" \
-	"var.diff_survey=$DIFF_SURVEY"
+	selftest.mode=diff "selftest.seed=$SEED" "selftest.diff_ops=$DIFF_OPS" \
+	"selftest.diff_survey=$DIFF_SURVEY"
 rm -f "$results/initramfs.cpio.gz"
 judge diff "$results" \
 	--allowlist "$PROJ/tools/testing/allowlist.txt" \

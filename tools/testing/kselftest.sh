@@ -19,7 +19,7 @@
 # scratch copy of the driver's sources, see replay/replay.sh),
 # VM_STOP_GRACE (stop the VM that many seconds after the first detection,
 # as make replay does), VM_ONLY (run those tests alone, a comma list of
-# TAP names, e.g. var.queue_status,stress.kvm_hotplug.run; "var.*" is
+# TAP names, e.g. mdev.queue_status,stress.kvm_hotplug.run; "mdev.*" is
 # every test of that prefix), QUICK=1 (the inner loop of a developer's
 # edit: the functional tests and one stress variant, "everything", unless
 # VM_ONLY names others, and one kmemleak scan instead of three, after the
@@ -47,9 +47,9 @@ check_uint VM_BOOTS 1 99
 check_uint VM_TIMEOUT 30 86400
 check_uint QUICK 0 1
 is_test_list "${VM_ONLY:-}" ||
-	DIE_RC=2 die "VM_ONLY=$VM_ONLY: must be a comma list of test names, e.g. var.queue_status"
+	DIE_RC=2 die "VM_ONLY=$VM_ONLY: must be a comma list of test names, e.g. mdev.queue_status"
 QUICK=${QUICK:-0}
-[ "$QUICK" = 0 ] || VM_ONLY=${VM_ONLY:-var.*,stress.everything.run}
+[ "$QUICK" = 0 ] || VM_ONLY=${VM_ONLY:-mdev.*,stress.everything.run}
 # Fail fast, before any build, on a tree upstream mode cannot use.
 if [ "$DRIVER" = upstream ]; then
 	tree=$(base_tree) || exit 3
@@ -120,7 +120,7 @@ EOT
 
 # Boot, and boot again while known findings end a boot's useful results
 # early (tools/testing/judge/resume.py): each later boot skips the tests
-# that have a settled result (var.ran=), and with var.defer=1 the tests
+# that have a settled result (selftest.ran=), and with selftest.defer=1 the tests
 # defer themselves to a later boot once lockdep is off. VM_BOOTS caps the
 # boots of a run; the last one allowed does not defer. The model's lock
 # order is its kernel-doc; the real driver's is a file of ours.
@@ -177,12 +177,12 @@ while :; do
 	VM_TIMEOUT=${VM_TIMEOUT:-$vm_timeout} \
 		"$vm/boot.sh" "$kbuild/arch/s390/boot/bzImage" \
 		"$results/initramfs.cpio.gz" "$dir/console.log" \
-		"var.seed=$SEED" "var.stress_seconds=$STRESS_SECONDS" \
-		"var.stress_threads=$STRESS_THREADS" "var.defer=$defer" \
-		"var.hung_secs=$hung_secs" "var.stall_secs=$stall_secs" \
+		"selftest.seed=$SEED" "selftest.stress_seconds=$STRESS_SECONDS" \
+		"selftest.stress_threads=$STRESS_THREADS" "selftest.defer=$defer" \
+		"selftest.hung_secs=$hung_secs" "selftest.stall_secs=$stall_secs" \
 		"rcupdate.rcu_cpu_stall_timeout=$rcu_stall_secs" \
-		${VM_ONLY:+"var.only=$VM_ONLY"} "var.quick=$QUICK" \
-		${ran:+"var.ran=$ran"}
+		${VM_ONLY:+"selftest.only=$VM_ONLY"} "selftest.quick=$QUICK" \
+		${ran:+"selftest.ran=$ran"}
 	logs+=("$dir/console.log")
 	[ "$n" -lt "$max_boots" ] || break
 	"${judge[@]}" "${logs[@]}" --next-boot "$results/next-boot.txt" || exit 3

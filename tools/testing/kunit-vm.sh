@@ -55,8 +55,8 @@ echo "  KUNIT s390 VM $(basename "$tree") -> $results" >&2
 # timeout per case (kselftest's 10 s reported the waiting insmod).
 VM_TIMEOUT=${VM_TIMEOUT:-600} \
 	"$vm/boot.sh" "$kbuild/arch/s390/boot/bzImage" \
-	"$results/initramfs.cpio.gz" "$results/console.log" var.mode=kunit \
-	var.hung_secs=300
+	"$results/initramfs.cpio.gz" "$results/console.log" selftest.mode=kunit \
+	selftest.hung_secs=300
 rm -f "$results/initramfs.cpio.gz"
 names=$(kunit_suites | awk '{ print $3 }' | paste -sd,)
 judge kunit_vm "$results" --allowlist "$PROJ/tools/testing/allowlist.txt" \

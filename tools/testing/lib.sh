@@ -20,7 +20,7 @@ judge() {
 
 # counts WHAT PASSED FAILED [SKIPPED]: print a tool's counts line,
 # "WHAT: N passed, N failed[, N skipped]", and record it in the file that
-# VAR_COUNTS names, if any, for make test to add up (judge/counts.py).
+# COUNTS_FILE names, if any, for make test to add up (judge/counts.py).
 counts() {
 	judge counts record "$@"
 }
@@ -28,7 +28,7 @@ counts() {
 # uncounted CMD [ARG...]: run a tool whose counts are not the caller's
 # own (a replay's kselftest run, the gate's checks): it records nothing.
 uncounted() {
-	VAR_COUNTS= "$@"
+	COUNTS_FILE= "$@"
 }
 
 # make_modules KBUILD DIR LOG [MAKE_ARG...]: build the external modules
@@ -78,9 +78,9 @@ check_uint() {
 }
 
 # is_test_list VALUE: whether VALUE is empty or a comma list of selftest
-# TAP names (var.queue_status,stress.kvm_hotplug.run), as VM_ONLY and
+# TAP names (mdev.queue_status,stress.kvm_hotplug.run), as VM_ONLY and
 # ci/gate --only take them; a name's last part may be "*", every test
-# of that prefix (var.*).
+# of that prefix (mdev.*).
 is_test_list() {
 	local name='([a-z0-9_]+\.)+([a-z0-9_]+|\*)'
 	[ -z "$1" ] || [[ "$1" =~ ^$name(,$name)*$ ]]

@@ -4,7 +4,7 @@
 # "make test": every test the project has, each step run even when an
 # earlier one failed. Ends with "make test: N passed, N failed", the
 # sum of the steps' own counts: each step records them as JSON in a file
-# of its own, VAR_COUNTS (judge/counts.py); a step that recorded none
+# of its own, COUNTS_FILE (judge/counts.py); a step that recorded none
 # failed before it could count.
 
 set -uo pipefail
@@ -27,7 +27,7 @@ step() {
 	log=$(mktemp)
 	cnt=$(mktemp)
 	echo "=== $name"
-	VAR_COUNTS=$cnt "$@" 2>&1 | tee "$log"
+	COUNTS_FILE=$cnt "$@" 2>&1 | tee "$log"
 	local rc=${PIPESTATUS[0]}
 	# judge.counts names a file it cannot read on stderr.
 	if ! read -r p f s n < <(judge counts sum "$cnt") || [ "$n" = 0 ]; then
@@ -96,7 +96,7 @@ step "kselftest s390 VM + replay" env DRIVER=model STRESS_SECONDS="${STRESS_SECO
 #   make kselftest DRIVER=upstream KVER=6.1 VM_ONLY='destroy.*,race.*'
 for v in 6.12 6.1; do
 	only=
-	[ "$v" = 6.1 ] && only='var.*,stress.*'
+	[ "$v" = 6.1 ] && only='mdev.*,stress.*'
 	step "kselftest upstream $v + replay" env DRIVER=upstream KVER=$v KDIR= \
 		VM_ONLY="$only" \
 		STRESS_SECONDS="${STRESS_SECONDS:-10}" \

@@ -22,7 +22,7 @@
 # the default, or "none"):
 #   kselftest    make kselftest DRIVER=upstream, stopped a few seconds
 #                after the first detection; with --only=TESTS (a comma
-#                list of TAP names, e.g. var.queue_status) those tests
+#                list of TAP names, e.g. mdev.queue_status) those tests
 #                alone, and the findings whose triggers they are
 #   replay       the upstream replays that still apply (make replay)
 # A finding the series fixes (a stale findings or divergence entry) is
@@ -64,7 +64,7 @@ done
 [ -f "$1" ] || { echo "ci/gate: $1: no such mbox (with --tree, a series is an mbox)" >&2; usage; }
 mbox=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 is_test_list "$only" ||
-	{ echo "ci/gate: --only=$only: must be a comma list of test names, e.g. var.queue_status" >&2; usage; }
+	{ echo "ci/gate: --only=$only: must be a comma list of test names, e.g. mdev.queue_status" >&2; usage; }
 [ "$head_checks" = all ] && head_checks=kselftest,replay
 [ "$head_checks" = none ] && head_checks=
 for c in ${head_checks//,/ }; do

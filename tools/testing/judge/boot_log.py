@@ -3,7 +3,7 @@
 
 Parses a console log written by tools/testing/vm/init.sh into the tests
 that ran (with the console lines of their "RUN" and result lines), the
-"VAR:" and "VAR-HOST:" markers, the /proc/lockdep dump and the line where
+"INIT:" and "HOST:" markers, the /proc/lockdep dump and the line where
 lockdep stopped recording. It judges nothing: verdict.py does, and
 resume.py merges the boots of one run.
 """
@@ -164,13 +164,13 @@ class Boot:
         self.ran_before = set(ran_before)
         self.lines = [l.rstrip('\r') for l in self.text.splitlines()]
         self.markers = [l for l in self.lines
-                        if l.startswith('VAR: ') or l.startswith('VAR-HOST: ')]
+                        if l.startswith('INIT: ') or l.startswith('HOST: ')]
         self.reports = scan_console.judged(self.text, allow)
         try:
-            begin = self.lines.index('VAR: tests begin')
+            begin = self.lines.index('INIT: tests begin')
         except ValueError:
             begin = None
-        tap = section(self.lines, 'VAR: tests begin', 'VAR: tests end') or []
+        tap = section(self.lines, 'INIT: tests begin', 'INIT: tests end') or []
         self.tap = tap
         tests, running, last_suite = parse_tap(tap, begin + 1 if begin is not None else 0)
         # A test skipped because an earlier boot ran it is not this boot's.
@@ -191,15 +191,15 @@ class Boot:
         for t in self.tests:
             t.run = begins.get(t.name, t.run)
         # A marker whose name no TAP line has (in a boot that ended): the
-        # test builds its name wrong, and var.ran= would never skip it.
+        # test builds its name wrong, and selftest.ran= would never skip it.
         tap_names = {t.name for t in tests}
         self.unmatched = sorted(n for n in list(begins) + self.deferred
                                 if n not in tap_names) \
-            if self.has('VAR: tests end') else []
+            if self.has('INIT: tests end') else []
         # The test the VM stopped in (a panic, the host's stop or its
         # watchdog): it has no result, and fails.
         self.stopped = None
-        if not self.has('VAR: tests end'):
+        if not self.has('INIT: tests end'):
             done = {t.name for t in tests}
             left = [(i, n) for n, i in begins.items() if n not in done]
             if left:
@@ -213,7 +213,7 @@ class Boot:
             if left or running:
                 self.stopped = Test(name, suite, 'fail', 'no result: the VM stopped',
                                     run, len(self.lines))
-        self.ld = section(self.lines, 'VAR: lockdep begin', 'VAR: lockdep end')
+        self.ld = section(self.lines, 'INIT: lockdep begin', 'INIT: lockdep end')
         self.edges = lockdep_edges(self.ld)
         # lockdep stops at its own first report without saying so (the
         # RCU check aside, which does not stop it), and says so when a
@@ -224,12 +224,12 @@ class Boot:
                  not r['title'].startswith('suspicious RCU usage')]
         self.lockdep_off = min(offs, default=None)
         self.unload_line = next((i + 1 for i, l in enumerate(self.lines)
-                                 if l == 'VAR: unload begin'), None)
-        self.unload = [(m[len('VAR: unload '):].rsplit(' ', 1)[0],
+                                 if l == 'INIT: unload begin'), None)
+        self.unload = [(m[len('INIT: unload '):].rsplit(' ', 1)[0],
                         m.endswith(' ok')) for m in self.markers
-                       if m.startswith('VAR: unload ') and
-                       m not in ('VAR: unload begin', 'VAR: unload deferred')]
-        self.unload_deferred = self.has('VAR: unload deferred')
+                       if m.startswith('INIT: unload ') and
+                       m not in ('INIT: unload begin', 'INIT: unload deferred')]
+        self.unload_deferred = self.has('INIT: unload deferred')
 
     def has(self, marker):
         """Whether the console has the marker line @marker."""

@@ -3,12 +3,12 @@
 
 A tool that has counted its tests calls record(): it prints "WHAT: N
 passed, N failed[, N skipped]" and, when the environment variable
-VAR_COUNTS names a file, appends the counts to it as one JSON object per
+COUNTS_FILE names a file, appends the counts to it as one JSON object per
 line: {"what": ..., "passed": N, "failed": N, "skipped": N}. make test
 (tools/testing/test.sh) gives each step a file of its own and adds up
 its records with sum_file(); a step that wrote none failed before it
 could count. A tool that runs another whose counts are not its own (a
-replay's kselftest run, the gate's checks) runs it with VAR_COUNTS empty
+replay's kselftest run, the gate's checks) runs it with COUNTS_FILE empty
 (lib.sh's uncounted), and records what it counted itself.
 
     python3 -m judge.counts record WHAT PASSED FAILED [SKIPPED]
@@ -21,7 +21,7 @@ import json
 import os
 import sys
 
-ENV = 'VAR_COUNTS'
+ENV = 'COUNTS_FILE'
 FIELDS = ('passed', 'failed', 'skipped')
 
 
@@ -33,7 +33,7 @@ def line(what, passed, failed, skipped=None):
 
 def record(what, passed, failed, skipped=None, quiet=False, out=None):
     """Print the counts' line (unless quiet) and append them to the
-    VAR_COUNTS file, if the environment names one."""
+    COUNTS_FILE file, if the environment names one."""
     for n in (passed, failed, skipped or 0):
         if not isinstance(n, int) or n < 0:
             raise ValueError('counts must be non-negative integers, not %r' % (n,))
@@ -49,7 +49,7 @@ def record(what, passed, failed, skipped=None, quiet=False, out=None):
 
 
 def sum_file(path):
-    """(passed, failed, skipped, records) of a VAR_COUNTS file; a file
+    """(passed, failed, skipped, records) of a COUNTS_FILE file; a file
     that does not exist has no records. ValueError for a line that is
     not a record."""
     total = [0, 0, 0]

@@ -2,7 +2,7 @@
 """The verdict of a differential run (tools/testing/diff.sh).
 
 Reads the VM's console: the lines of vfio_ap_diff ("diff: ...") and
-/init's markers ("VAR: ..."), and the kernel reports, judged as in a
+/init's markers ("INIT: ..."), and the kernel reports, judged as in a
 kselftest run: an allowlisted report is shown, a report the findings
 file lists for the real driver is known, any other fails the run.
 With --divergences and --kunit-py it also judges the KUnit
@@ -130,7 +130,7 @@ def judge(text, allow, entries, stale_report=False):
     if stale_report:
         nfixed = sum(1 for l in diff if STALE.match(l))
         diff = fixed(diff)
-    exitline = re.search(r'^VAR: diff exit (\d+)$', text, re.M)
+    exitline = re.search(r'^INIT: diff exit (\d+)$', text, re.M)
     ok = next((l for l in diff if l.startswith('ok ')), None)
     fail = [l for l in diff if l.startswith('FAIL ')]
     ops = re.search(r'^ok seed \d+: (\d+) operations', ok or '')
@@ -138,7 +138,7 @@ def judge(text, allow, entries, stale_report=False):
     findings.mark_known(entries, reports)
     new = [r for r in reports if not r['allowed'] and not r['known']]
     hang = any(scan_console.detector_of(r['title']) == 'hang'
-               for r in new) or 'VAR-HOST: watchdog fired' in text
+               for r in new) or 'HOST: watchdog fired' in text
     if hang:
         rc = 4
     elif new:

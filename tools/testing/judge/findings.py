@@ -13,7 +13,7 @@ separated by ' | ':
   lockdep edge that goes up the lock-order file's hierarchy "forbidden
   lock order: A -> B". "re:" makes it a regular expression that must
   match the whole title.
-- trigger: the test whose run produces it (e.g. var.queue_outlives_its_mdev).
+- trigger: the test whose run produces it (e.g. mdev.queue_outlives_its_mdev).
 - fires: "N/N" when it fired in every one of N runs with different seeds
   (deterministic), "K/N" otherwise.
 - requires: another entry's title field (a report matching that entry

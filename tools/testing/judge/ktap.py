@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """KUnit results that the VM printed, read with the tree's kunit.py.
 
-/init marks where KTAP is, between "VAR: kunit begin[ NAME]" and "VAR:
+/init marks where KTAP is, between "INIT: kunit begin[ NAME]" and "INIT:
 kunit end": the differential prints its suite's from KUnit's debugfs
-(one block, no name), and var.mode=kunit loads each suite module
+(one block, no name), and selftest.mode=kunit loads each suite module
 between markers that name it, so that the kernel's own KTAP lands
 there. Each block is parsed by the tree's own "kunit.py parse --json";
 the JSON is its test tree.
@@ -14,8 +14,8 @@ import re
 import subprocess
 import sys
 
-BEGIN = 'VAR: kunit begin'
-END = 'VAR: kunit end'
+BEGIN = 'INIT: kunit begin'
+END = 'INIT: kunit end'
 
 
 def blocks(text):

@@ -66,7 +66,7 @@ def judge(text, allow, results, kunit_py, suites):
         if name not in seen:
             v['failed'] += 1
             v['lines'].append('FAIL suite %s did not run' % name)
-    if re.search(r'^VAR: unload clean failed$', text, re.M):
+    if re.search(r'^INIT: unload clean failed$', text, re.M):
         v['failed'] += 1
         v['lines'].append('FAIL unload: a module did not unload')
     reports = scan_console.judged(text, allow)
@@ -81,8 +81,8 @@ def judge(text, allow, results, kunit_py, suites):
             'excerpt': [] if r['allowed'] else
             lines[r['line'] - 1:r['line'] - 1 + EXCERPT]})
     hang = any(scan_console.detector_of(r['title']) == 'hang'
-               for r in new) or 'VAR-HOST: watchdog fired' in text
-    done = re.search(r'^VAR: done$', text, re.M)
+               for r in new) or 'HOST: watchdog fired' in text
+    done = re.search(r'^INIT: done$', text, re.M)
     if hang:
         v['exit'] = 4
     elif new:

@@ -15,7 +15,7 @@ have a settled result skip (selftests/vfio_ap_resume.h). A boot settles:
 The results a boot gave after lockdep stopped are provisional: a later
 boot runs those tests again. So that a boot does not spend its time on
 them, the tests defer themselves once lockdep is off when the runner says
-another boot may follow (var.defer=1). Another boot is wanted only while
+another boot may follow (selftest.defer=1). Another boot is wanted only while
 boots end on known findings alone and settle something new (next_boot()).
 """
 
@@ -54,7 +54,7 @@ def next_boot(boots, clean):
     a result: when it was not clean, or settled nothing new, one more boot
     runs them without deferring, and is the last."""
     last = boots[-1]
-    if any(m.startswith('VAR-HOST:') for m in last.markers):
+    if any(m.startswith('HOST:') for m in last.markers):
         return None
     skip = ran(boots)
     deferred = bool(last.deferred) or last.unload_deferred
@@ -62,14 +62,14 @@ def next_boot(boots, clean):
     if not clean or not progress:
         return (skip, False) if deferred else None
     _, provisional, unload = settle(last)
-    if provisional or deferred or not unload or not last.has('VAR: tests end'):
+    if provisional or deferred or not unload or not last.has('INIT: tests end'):
         return skip, True
     return None
 
 
 def ran(boots):
     """The names of the tests the boots settled, for the next boot's
-    var.ran= (the order of their results)."""
+    selftest.ran= (the order of their results)."""
     names = []
     for b in boots:
         for name in settle(b)[0]:

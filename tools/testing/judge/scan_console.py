@@ -177,7 +177,7 @@ def title_of(lines, i):
         if 'no resched point' in ''.join(lines[i + 1:i + 4]):
             return "task can't die (spinning)"
         end = next((j for j in range(i + 1, min(i + 80, len(lines)))
-                    if lines[j].startswith('VAR: stall dump')), i + 1)
+                    if lines[j].startswith('INIT: stall dump')), i + 1)
         fn = first_frame(lines, i + 1, end - i - 1)
         return "task can't die in %s" % fn if fn else "task can't die"
     if re.search(r'watchdog: BUG: soft lockup', line):

@@ -9,7 +9,7 @@ happens when the kselftest timeout kills a test, count as failed.
 A run is one boot, or several when known findings ended a boot's useful
 results early (resume.py): the results are merged, every boot's reports
 and failures are judged, and the lockdep graphs are joined. A run the
-host stopped after its first detection (VM_STOP_GRACE, the "VAR-HOST:
+host stopped after its first detection (VM_STOP_GRACE, the "HOST:
 stopped" line) is judged on what it found; the tests it cut short are
 neither passed nor failed.
 
@@ -30,8 +30,8 @@ that the lockdep edges are checked against and the documented edges
 counted.
 With --stale=report (ci/gate), a stale finding is listed as fixed and
 does not fail the run. With --next-boot, nothing is written but F:
-"defer=0|1" and "ran=TESTS" lines for the next boot's var.defer= and
-var.ran=, or nothing when another boot would add nothing.
+"defer=0|1" and "ran=TESTS" lines for the next boot's selftest.defer= and
+selftest.ran=, or nothing when another boot would add nothing.
 """
 
 import argparse
@@ -70,7 +70,7 @@ def first_detection(boot, failures=()):
     cands += [(t.line, 'test', 'test failed: %s' % t.name) for t in boot.tests
               if t.status == 'fail' and t.name not in known]
     cands += [(i + 1, 'hang', HOST_WATCHDOG) for i, line in enumerate(boot.lines)
-              if line.startswith('VAR-HOST: watchdog')]
+              if line.startswith('HOST: watchdog')]
     return min(cands) if cands else None
 
 
@@ -132,10 +132,10 @@ def detection_json(boots, failures):
         before = 0.0
         for e in boots[:boots.index(b)]:
             t = console_times(e)
-            before += t[-1] - t[e.lines.index('VAR: tests begin')]
+            before += t[-1] - t[e.lines.index('INIT: tests begin')]
         times = console_times(b)
         at = times[min(line, len(times)) - 1]
-        det['seconds'] = round(before + at - times[b.lines.index('VAR: tests begin')], 1)
+        det['seconds'] = round(before + at - times[b.lines.index('INIT: tests begin')], 1)
         # Seconds since the stress began, when it had.
         stress = next((i for i, l in enumerate(b.lines) if STRESS_RUN.match(l)), None)
         if stress is not None and stress < line:
@@ -274,11 +274,11 @@ def folded(items):
 def infra_of(b):
     """A boot's infrastructure failures: no /init, a test's start marker
     under a wrong name, a module not loaded."""
-    out = [] if b.has('VAR: boot ok') else ['the VM did not boot to /init']
+    out = [] if b.has('INIT: boot ok') else ['the VM did not boot to /init']
     out += ['a test marks its start as %s, a name without a TAP result' % n
             for n in b.unmatched]
     return out + [m[5:] for m in b.markers
-                  if m.startswith('VAR: insmod') and m.endswith('failed')]
+                  if m.startswith('INIT: insmod') and m.endswith('failed')]
 
 
 def clean(b, reports, failures):
@@ -354,15 +354,15 @@ def main():
                 r['boot'], r['line']))
 
     infra = [x for b in boots for x in infra_of(b)]
-    host_stopped = any(m.startswith('VAR-HOST: stopped') for m in last.markers)
+    host_stopped = any(m.startswith('HOST: stopped') for m in last.markers)
     known_stop = last.stopped is not None and \
         all(f['known'] for f in failures if f['result'] is last.stopped)
-    if last.has('VAR: boot ok') and not last.has('VAR: tests end') and \
+    if last.has('INIT: boot ok') and not last.has('INIT: tests end') and \
        not host_stopped and not known_stop:
         infra.append('the tests did not finish')
-    if not merged and last.has('VAR: tests end'):
+    if not merged and last.has('INIT: tests end'):
         infra.append('no TAP results')
-    watchdog = any(m.startswith('VAR-HOST: watchdog') for b in boots for m in b.markers)
+    watchdog = any(m.startswith('HOST: watchdog') for b in boots for m in b.markers)
     hung = [r for r in real if scan_console.detector_of(r['title']) == 'hang']
     stall = next((r for r in real if scan_console.detector_of(r['title'])
                   in ('hang', 'RCU stall')), None)

@@ -3,7 +3,7 @@
 
 On a kernel with CONFIG_GCOV_KERNEL, /init prints at the end of each boot
 the gcov counters of every profiled object, gzipped and in base64,
-between "VAR: gcov begin PATH" and "VAR: gcov end". PATH is the .gcda's
+between "INIT: gcov begin PATH" and "INIT: gcov end". PATH is the .gcda's
 path in the host's build directory, next to the .gcno the compiler
 wrote. For each object this runs the cross gcov on each boot's counters
 and adds the boots up: per source file, the lines and branches run, and
@@ -31,8 +31,8 @@ import tempfile
 
 from . import scan_console
 
-BEGIN = 'VAR: gcov begin '
-END = 'VAR: gcov end'
+BEGIN = 'INIT: gcov begin '
+END = 'INIT: gcov end'
 LABEL = re.compile(r'^([A-Za-z_]\w*):')
 
 
@@ -188,7 +188,7 @@ def main():
         for log in args.logs:
             text = scan_console.read(log)
             blocks = dumps(text)
-            if 'VAR: done' not in text.splitlines() and not blocks:
+            if 'INIT: done' not in text.splitlines() and not blocks:
                 continue	# the boot stopped early: nothing to count
             ended += 1
             if not blocks:

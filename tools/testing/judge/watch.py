@@ -3,7 +3,7 @@
 
 Records the host time of every console line (seconds since QEMU started,
 one per line, into --times), writes the time from QEMU's start to
-"VAR: tests begin" into --first-test, and with --stop-grace S stops the VM
+"INIT: tests begin" into --first-test, and with --stop-grace S stops the VM
 S seconds after the first detection: a kernel report the allowlist does
 not suppress, or a failing test, unless a known finding (--findings)
 covers it; verdict.first_detection() decides. The stop is the same
@@ -69,7 +69,7 @@ def main():
                 line = raw.rstrip('\r')
                 lines.append(line)
                 times.write('%.2f\n' % now)
-                if line == 'VAR: tests begin':
+                if line == 'INIT: tests begin':
                     with open(args.first_test, 'w', encoding='utf-8') as ft:
                         ft.write('%.2f\n' % now)
                 if args.stop_grace and trigger is None and \

@@ -58,11 +58,11 @@ rc=$?
 wait "$watcher"
 set -e
 if [ -f "$dir/stopped.txt" ]; then
-	echo "VAR-HOST: stopped $(cat "$dir/stopped.txt")s after the first detection" >>"$log"
+	echo "HOST: stopped $(cat "$dir/stopped.txt")s after the first detection" >>"$log"
 	exit 0
 fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	echo "VAR-HOST: watchdog fired after ${VM_TIMEOUT}s" >>"$log"
+	echo "HOST: watchdog fired after ${VM_TIMEOUT}s" >>"$log"
 	exit 124
 fi
 exit "$rc"

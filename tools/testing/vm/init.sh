@@ -4,17 +4,17 @@
 # /init of the vfio-ap-ref test VM. Loads the modules, runs the installed
 # kselftests, checks module unload, asks kmemleak, dumps lockdep's graph
 # and powers off. Every step prints a marker line the host parses:
-#   VAR: <step> <result>
-# The kernel command line carries the stress parameters (var.*=);
-# var.mode=diff runs the differential test instead of the selftests, and
-# var.mode=kunit the KUnit suites.
+#   INIT: <step> <result>
+# The kernel command line carries the stress parameters (mdev.*=);
+# selftest.mode=diff runs the differential test instead of the selftests, and
+# selftest.mode=kunit the KUnit suites.
 #
 # /lib/modules/modules.list names the modules in load order, each with
 # its role and the parameters to load it with, if any. The roles:
 # "kernel" (the tree's VFIO modules, left loaded), "pinned" (cannot be
 # unloaded), "sim" (unloaded after the driver), "driver" (the vfio_ap
 # driver under test, model or real) or "kunit" (a KUnit test module:
-# var.mode=kunit loads it after the others, the differential after its
+# selftest.mode=kunit loads it after the others, the differential after its
 # run).
 
 /bin/busybox --install -s /bin
@@ -31,16 +31,17 @@ ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 
-# var.NAME=VALUE on the kernel command line is VAR_NAME=VALUE here. One
-# awk for all of them: a process takes about 70 ms to start under KASAN
-# and TCG, and a subshell and tr for each of the ten took 1.1 s of the
-# boot (0.07 s now).
+# selftest.NAME=VALUE on the kernel command line is SELFTEST_NAME=VALUE
+# here. One awk for all of them: a process takes about 70 ms to start
+# under KASAN and TCG, and a subshell and tr for each of the ten took
+# 1.1 s of the boot (0.07 s now).
 eval "$(awk '{
 	for (i = 1; i <= NF; i++) {
-		if ($i !~ /^var\.[a-z0-9_]+=/)
+		if ($i !~ /^selftest\.[a-z0-9_]+=/)
 			continue
 		n = index($i, "=")
-		printf "export VAR_%s=\047%s\047\n", toupper(substr($i, 5, n - 5)),
+		printf "export SELFTEST_%s=\047%s\047\n",
+			toupper(substr($i, 10, n - 10)),
 			substr($i, n + 1)
 	}
 }' /proc/cmdline)"
@@ -49,9 +50,9 @@ eval "$(awk '{
 # wait on kmemleak's scan mutex for as long as one of them runs (tens of
 # seconds under KASAN and TCG), and the hung-task detector reports it.
 [ -w /sys/kernel/debug/kmemleak ] && echo scan=off > /sys/kernel/debug/kmemleak
-echo "VAR: boot ok"
+echo "INIT: boot ok"
 [ -w /proc/sys/kernel/hung_task_timeout_secs ] &&
-	echo "${VAR_HUNG_SECS:-10}" > /proc/sys/kernel/hung_task_timeout_secs
+	echo "${SELFTEST_HUNG_SECS:-10}" > /proc/sys/kernel/hung_task_timeout_secs
 echo 1 > /proc/sys/kernel/hung_task_all_cpu_backtrace 2>/dev/null
 # Check every 2 s, not every timeout: a hang is reported 10-12 s after it
 # began instead of 10-20 s.
@@ -69,7 +70,7 @@ stall_watch() {
 	while sleep 1; do
 		[ "$(cat /proc/sys/kernel/hung_task_warnings)" = "$left" ] &&
 			continue
-		echo "VAR: stall dump"
+		echo "INIT: stall dump"
 		echo t > /proc/sysrq-trigger
 		echo 1 > /proc/sys/kernel/hung_task_panic
 		return
@@ -86,9 +87,9 @@ load_module() {
 	m=$1
 	shift
 	if insmod "/lib/modules/$m.ko" "$@"; then
-		echo "VAR: insmod $m ok"
+		echo "INIT: insmod $m ok"
 	else
-		echo "VAR: insmod $m failed"
+		echo "INIT: insmod $m failed"
 	fi
 }
 
@@ -101,9 +102,9 @@ done </lib/modules/modules.list
 settings=/kselftest/vfio_ap_ref/settings
 base=$(sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' $settings 2>/dev/null)
 if [ -n "$base" ]; then
-	echo "timeout=$((base + 4 * ${VAR_STRESS_SECONDS:-10}))" > $settings
+	echo "timeout=$((base + 4 * ${SELFTEST_STRESS_SECONDS:-10}))" > $settings
 else
-	echo "VAR: $settings has no timeout= line: the runner's default applies"
+	echo "INIT: $settings has no timeout= line: the runner's default applies"
 fi
 # kmemleak scans after the functional tests (a quiet system, and a leak
 # is found before the stress) and after the stress, while the modules
@@ -123,26 +124,26 @@ kmemleak_scan() {
 # A resumed boot skips the tests that have their result and defers those
 # after lockdep stopped recording; a scan after nothing ran finds nothing
 # new and costs 20-30 s under KASAN and TCG. Each test that begins notes
-# its name in $VAR_BEGAN (selftests/vfio_ap_resume.h), as unload_checks
+# its name in $SELFTEST_BEGAN (selftests/vfio_ap_resume.h), as unload_checks
 # does; a scan runs only when something did since the last one.
-export VAR_BEGAN=/tmp/began
-: >"$VAR_BEGAN"
+export SELFTEST_BEGAN=/tmp/began
+: >"$SELFTEST_BEGAN"
 # A task that the kernel does not let die after SIGKILL (a test past its
 # timeout) is a stall the hung-task detector does not see: stall-watch
-# reports it with its stack and its test, VAR_STALL_SECS after the kill.
-[ -w /proc/sysrq-trigger ] && stall-watch "${VAR_STALL_SECS:-30}" "$VAR_BEGAN" &
+# reports it with its stack and its test, SELFTEST_STALL_SECS after the kill.
+[ -w /proc/sysrq-trigger ] && stall-watch "${SELFTEST_STALL_SECS:-30}" "$SELFTEST_BEGAN" &
 # The file only grows (the stall watcher looks tests up in it): a scan
 # notes how many lines it had.
 scanned_at=0
 kmemleak_scan_if_ran() {
 	local n
 
-	n=$(wc -l <"$VAR_BEGAN")
+	n=$(wc -l <"$SELFTEST_BEGAN")
 	if [ "$n" != "$scanned_at" ]; then
 		kmemleak_scan
 		scanned_at=$n
 	else
-		echo "VAR: kmemleak skipped (nothing ran since the last scan)"
+		echo "INIT: kmemleak skipped (nothing ran since the last scan)"
 	fi
 }
 
@@ -165,82 +166,82 @@ unload_modules() {
 # Linux 6.1.) Then the suites, the driver and the simulation are
 # unloaded (the simulation reports what the driver left) and kmemleak
 # is asked.
-if [ "${VAR_MODE:-}" = kunit ]; then
+if [ "${SELFTEST_MODE:-}" = kunit ]; then
 	while read -r m role params; do
 		[ "$role" = kunit ] || continue
-		echo "VAR: kunit begin $m"
+		echo "INIT: kunit begin $m"
 		load_module "$m" $params
-		echo "VAR: kunit end"
+		echo "INIT: kunit end"
 	done </lib/modules/modules.list
 	if unload_modules kunit driver sim; then
-		echo "VAR: unload clean ok"
+		echo "INIT: unload clean ok"
 	else
-		echo "VAR: unload clean failed"
+		echo "INIT: unload clean failed"
 	fi
 	kmemleak_scan
-	echo "VAR: done"
+	echo "INIT: done"
 	poweroff -f
 fi
 
 # The differential test (tools/testing/diff.sh): both drivers are loaded;
 # vfio_ap_diff runs the same operations on each and compares.
-if [ "${VAR_MODE:-}" = diff ]; then
-	echo "VAR: diff begin"
+if [ "${SELFTEST_MODE:-}" = diff ]; then
+	echo "INIT: diff begin"
 	survey=
-	[ "${VAR_DIFF_SURVEY:-0}" = 1 ] && survey=--survey
-	/kselftest/vfio_ap_ref/vfio_ap_diff --seed "${VAR_SEED:-1}" \
-		--ops "${VAR_DIFF_OPS:-10000}" $survey \
+	[ "${SELFTEST_DIFF_SURVEY:-0}" = 1 ] && survey=--survey
+	/kselftest/vfio_ap_ref/vfio_ap_diff --seed "${SELFTEST_SEED:-1}" \
+		--ops "${SELFTEST_DIFF_OPS:-10000}" $survey \
 		--divergences /kselftest/vfio_ap_ref/divergences.txt
-	echo "VAR: diff exit $?"
+	echo "INIT: diff exit $?"
 	# The KUnit differential (role "kunit"), with the run's seed: its
 	# suite's KTAP from KUnit's debugfs, between markers.
 	while read -r m role _; do
 		[ "$role" = kunit ] || continue
-		load_module "$m" "seed=${VAR_SEED:-1}"
-		echo "VAR: kunit begin"
+		load_module "$m" "seed=${SELFTEST_SEED:-1}"
+		echo "INIT: kunit begin"
 		cat /sys/kernel/debug/kunit/*/results
-		echo "VAR: kunit end"
+		echo "INIT: kunit end"
 	done </lib/modules/modules.list
 	kmemleak_scan
-	echo "VAR: done"
+	echo "INIT: done"
 	poweroff -f
 fi
 
-echo "VAR: tests begin"
+echo "INIT: tests begin"
 cd /kselftest
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_ref_test
 # The races before the long sweeps: a race's bug is found in seconds.
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_race_test
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_fault_test
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_destroy_test
-# make kselftest QUICK=1 (var.quick=1), a developer's inner loop, scans
+# make kselftest QUICK=1 (selftest.quick=1), a developer's inner loop, scans
 # once, after the tests: a leak is still found, but not which half of
 # the tests made it, nor one that only unloading makes.
-[ "${VAR_QUICK:-0}" = 1 ] || kmemleak_scan_if_ran
+[ "${SELFTEST_QUICK:-0}" = 1 ] || kmemleak_scan_if_ran
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_stress_test
-echo "VAR: tests end"
+echo "INIT: tests end"
 cd /
 kmemleak_scan_if_ran
 
 # The real vfio_ap's own debug feature log (s390dbf), for the bundle.
 if [ -r /sys/kernel/debug/s390dbf/vfio_ap/sprintf ]; then
-	echo "VAR: s390dbf vfio_ap begin"
+	echo "INIT: s390dbf vfio_ap begin"
 	cat /sys/kernel/debug/s390dbf/vfio_ap/sprintf
-	echo "VAR: s390dbf vfio_ap end"
+	echo "INIT: s390dbf vfio_ap end"
 fi
 
 # lockdep's graph, before unloading forgets the modules' lock classes.
 if [ -r /proc/lockdep ]; then
-	echo "VAR: lockdep begin"
+	echo "INIT: lockdep begin"
 	cat /proc/lockdep
-	echo "VAR: lockdep end"
+	echo "INIT: lockdep end"
 fi
 
 # Unloading: refused while a VFIO device is open, clean otherwise.
 unload_checks() {
 	local driver u hold
-	echo "VAR: unload begin"
-	echo unload >>"$VAR_BEGAN"
+	echo "INIT: unload begin"
+	echo unload >>"$SELFTEST_BEGAN"
 	driver=$(awk '$2 == "driver" { print $1 }' /lib/modules/modules.list)
 	for dbg in /sys/kernel/debug/vfio_ap_ref /sys/kernel/debug/vfio_ap_shim; do
 		[ -d $dbg ] || continue
@@ -269,32 +270,32 @@ unload_checks() {
 		sleep 1
 	done
 	if ! grep -q held /tmp/held; then
-		echo "VAR: unload refused-while-open failed (no device held open)"
+		echo "INIT: unload refused-while-open failed (no device held open)"
 	elif rmmod "$driver" 2>/dev/null; then
-		echo "VAR: unload refused-while-open failed"
+		echo "INIT: unload refused-while-open failed"
 	else
-		echo "VAR: unload refused-while-open ok"
+		echo "INIT: unload refused-while-open ok"
 	fi
 	exec 3>&-
 	wait $hold
 	if unload_modules driver sim; then
-		echo "VAR: unload clean ok"
+		echo "INIT: unload clean ok"
 	else
-		echo "VAR: unload clean failed"
+		echo "INIT: unload clean failed"
 	fi
 }
 
 # Deferred like the tests (selftests/vfio_ap_resume.h) when lockdep is off
 # and another boot may follow.
-if [ "${VAR_DEFER:-0}" = 1 ] &&
+if [ "${SELFTEST_DEFER:-0}" = 1 ] &&
    grep -qE '^ *debug_locks: +0$' /proc/lockdep_stats 2>/dev/null; then
-	echo "VAR: unload deferred"
+	echo "INIT: unload deferred"
 else
 	unload_checks
 fi
 
 # And what unloading leaked.
-[ "${VAR_QUICK:-0}" = 1 ] || kmemleak_scan_if_ran
+[ "${SELFTEST_QUICK:-0}" = 1 ] || kmemleak_scan_if_ran
 
 # The coverage the boot reached, on a kernel with CONFIG_GCOV_KERNEL: the
 # counters of each profiled object (gcov keeps those of an unloaded
@@ -302,10 +303,10 @@ fi
 # The path is the object's in the host's build directory.
 if [ -d /sys/kernel/debug/gcov ]; then
 	find /sys/kernel/debug/gcov -name '*.gcda' | while read -r f; do
-		echo "VAR: gcov begin ${f#/sys/kernel/debug/gcov}"
+		echo "INIT: gcov begin ${f#/sys/kernel/debug/gcov}"
 		gzip -c "$f" | base64
-		echo "VAR: gcov end"
+		echo "INIT: gcov end"
 	done
 fi
-echo "VAR: done"
+echo "INIT: done"
 poweroff -f

@@ -8,7 +8,7 @@
 # /init runs it in the background. A test that overruns its time is
 # killed: the kselftest harness sends SIGKILL when a test passes its
 # timeout (TEST_TIMEOUT_DEFAULT, 30 s, or the test's own), and the stress
-# test sends itself SIGALRM when it overruns (VAR_STALL_SECS past its
+# test sends itself SIGALRM when it overruns (SELFTEST_STALL_SECS past its
 # end). A task stuck in the kernel does not die: in a loop that sleeps or
 # calls cond_resched() it is in neither the hung-task detector's view
 # (only TASK_UNINTERRUPTIBLE is) nor RCU's (it passes through quiescent
@@ -107,7 +107,7 @@ report() {
 	fi
 	echo "Call Trace:"
 	cat "/proc/$tid/stack" 2>/dev/null
-	echo "VAR: stall dump"
+	echo "INIT: stall dump"
 	echo t >/proc/sysrq-trigger
 	if [ $spinning = 1 ]; then
 		# RCU reports a CPU that has not passed a quiescent state for

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """python3 -m judge.tests: every test of the package, with a last line
 "judge: N passed, N failed", recorded for make test (judge/counts.py).
-The tests run without VAR_COUNTS: what the tools they test record is
+The tests run without COUNTS_FILE: what the tools they test record is
 not make test's."""
 
 import os

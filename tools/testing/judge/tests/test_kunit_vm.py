@@ -17,21 +17,21 @@ STUB = os.path.join(HERE, 'stub_kunit.py')
 def block(name, results, extra=()):
     """The KTAP of a suite module named after its suite, between /init's
     markers; @extra lines go after the suite's plan."""
-    lines = ['VAR: kunit begin ' + name, 'KTAP version 1', '1..1',
+    lines = ['INIT: kunit begin ' + name, 'KTAP version 1', '1..1',
              '    # Subtest: ' + name, '    1..%d' % len(results)]
     # "ok", "not ok", or "skip": "ok N caseN # SKIP why".
     lines += ['    %s %d case%d%s' % ('ok' if r == 'skip' else r, i + 1, i,
                                      ' # SKIP why' if r == 'skip' else '')
               for i, r in enumerate(results)]
-    lines += list(extra) + ['ok 1 ' + name, 'VAR: kunit end']
+    lines += list(extra) + ['ok 1 ' + name, 'INIT: kunit end']
     return '\n'.join(lines) + '\n'
 
 
 class Blocks(unittest.TestCase):
     def test_named_and_unnamed(self):
         text = ('noise\n' + block('a', ['ok']) +
-                'VAR: kunit begin\r\n  ok 1 x\r\nVAR: kunit end\r\n' +
-                'VAR: kunit begin cut\nKTAP version 1\n')
+                'INIT: kunit begin\r\n  ok 1 x\r\nINIT: kunit end\r\n' +
+                'INIT: kunit begin cut\nKTAP version 1\n')
         got = ktap.blocks(text)
         self.assertEqual([n for n, _ in got], ['a', ''])
         self.assertIn('    ok 1 case0\n', got[0][1])
@@ -68,40 +68,40 @@ class Verdict(unittest.TestCase):
     def test_passed(self):
         v = self.judge(block('a', ['ok', 'ok']) +
                        block('b', ['ok', 'skip']) +
-                       'VAR: unload clean ok\nVAR: done\n')
+                       'INIT: unload clean ok\nINIT: done\n')
         self.assertEqual((v['exit'], v['passed'], v['failed'],
                           v['skipped']), (0, 3, 0, 1))
 
     def test_failed_case(self):
         v = self.judge(block('a', ['ok', 'not ok']) + block('b', ['ok']) +
-                       'VAR: done\n')
+                       'INIT: done\n')
         self.assertEqual((v['exit'], v['failed']), (1, 1))
 
     def test_missing_suite(self):
-        v = self.judge(block('a', ['ok']) + 'VAR: done\n')
+        v = self.judge(block('a', ['ok']) + 'INIT: done\n')
         self.assertEqual(v['exit'], 1)
         self.assertIn('FAIL suite b did not run', v['lines'])
 
     def test_suite_without_results(self):
-        v = self.judge('VAR: kunit begin a\nVAR: kunit end\n' +
-                       block('b', ['ok']) + 'VAR: done\n')
+        v = self.judge('INIT: kunit begin a\nINIT: kunit end\n' +
+                       block('b', ['ok']) + 'INIT: done\n')
         self.assertEqual(v['exit'], 1)
 
     def test_kunit_py_errors(self):
         v = self.judge(block('a', ['ok'], ['# stub: error']) +
-                       block('b', ['ok']) + 'VAR: done\n')
+                       block('b', ['ok']) + 'INIT: done\n')
         self.assertEqual(v['exit'], 1)
         self.assertIn('FAIL module a: kunit.py found errors in its KTAP '
                       '(kunit-a.txt)', v['lines'])
 
     def test_suite_named_by_its_ktap(self):
         v = self.judge(block('a', ['ok']) + block('b', ['ok']) +
-                       'VAR: done\n', suites=('a', 'c'))
+                       'INIT: done\n', suites=('a', 'c'))
         self.assertIn('FAIL suite c did not run', v['lines'])
 
     def test_unload_failed(self):
         v = self.judge(block('a', ['ok']) + block('b', ['ok']) +
-                       'VAR: unload clean failed\nVAR: done\n')
+                       'INIT: unload clean failed\nINIT: done\n')
         self.assertEqual(v['exit'], 1)
 
     def test_kernel_report(self):
@@ -109,7 +109,7 @@ class Verdict(unittest.TestCase):
                        '==================================================\n'
                        'BUG: KASAN: slab-use-after-free in glue_fn+0x1/0x2\n'
                        'Read of size 8 at addr 000000000badc0de\n'
-                       'VAR: done\n')
+                       'INIT: done\n')
         self.assertEqual(v['exit'], 2)
         # The summary, which make test repeats at its end, names the
         # report and shows its first lines.

@@ -41,9 +41,9 @@ int main(int argc, char **argv)
 def block(path, data, width=76):
     """A gcov block as /init prints it."""
     b = base64.b64encode(gzip.compress(data)).decode()
-    return ('VAR: gcov begin %s\n' % path +
+    return ('INIT: gcov begin %s\n' % path +
             ''.join(b[i:i + width] + '\n' for i in range(0, len(b), width)) +
-            'VAR: gcov end\n')
+            'INIT: gcov end\n')
 
 
 class Dumps(unittest.TestCase):
@@ -93,10 +93,10 @@ class Table(unittest.TestCase):
         for i, data in enumerate(boots):
             log = os.path.join(self.tmp, 'console%d.log' % i)
             with open(log, 'w', encoding='utf-8') as f:
-                f.write('VAR: tests end\n')
+                f.write('INIT: tests end\n')
                 if data is not None:
                     f.write(block(self.gcda, data))
-                f.write('VAR: done\n')
+                f.write('INIT: done\n')
             logs.append(log)
         config = os.path.join(self.tmp, 'config')
         with open(config, 'w', encoding='utf-8') as f:
