@@ -6,8 +6,8 @@
  * A known finding that panics the VM (a real deadlock's hung-task report)
  * leaves the tests after it unrun, and one that turns lockdep off (a KASAN
  * or lockdep report) leaves them running without lock checking. The
- * runner then boots again and puts the tests that have their result on
- * the kernel command line (selftest.ran=NAME,NAME,...; init.sh exports it as
+ * runner then boots again and hands it the tests that have their result
+ * (the initramfs file /selftest-ran, NAME,NAME,...; init.sh exports it as
  * SELFTEST_RAN), with their TAP names: "mdev.queue_status",
  * "stress.kvm_hotplug.run". Those tests SKIP, and say why. So that a boot
  * does not spend its time on results a later boot replaces, the tests

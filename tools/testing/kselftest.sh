@@ -120,8 +120,11 @@ EOT
 
 # Boot, and boot again while known findings end a boot's useful results
 # early (tools/testing/judge/resume.py): each later boot skips the tests
-# that have a settled result (selftest.ran=), and with selftest.defer=1 the tests
-# defer themselves to a later boot once lockdep is off. VM_BOOTS caps the
+# that have a settled result, and with selftest.defer=1 the tests defer
+# themselves to a later boot once lockdep is off. The settled tests'
+# names go in a file, /selftest-ran, of a second initramfs archive
+# appended to the first (the kernel unpacks both): hundreds of names do
+# not fit the 4096 bytes of s390's kernel command line. VM_BOOTS caps the
 # boots of a run; the last one allowed does not defer. The model's lock
 # order is its kernel-doc; the real driver's is a file of ours.
 lock_order=$PROJ/driver/vfio_ap_locks.c
@@ -163,6 +166,22 @@ if [ "$DRIVER" = upstream ]; then
 	stall_secs=90
 	vm_timeout=$((720 + 6 * STRESS_SECONDS))
 fi
+# ran_initrd INITRD NAMES OUT: INITRD with an archive holding
+# /selftest-ran (NAMES, the settled tests) appended, written to OUT.
+ran_initrd() {
+	local d
+
+	d=$(mktemp -d) || return 1
+	printf '%s\n' "$2" >"$d/selftest-ran" &&
+		(cd "$d" && echo selftest-ran | cpio -o -H newc --quiet | gzip -1) \
+			>"$d/ran.cpio.gz" &&
+		cat "$1" "$d/ran.cpio.gz" >"$3"
+	local rc=$?
+	rm -rf "$d"
+	[ "$rc" = 0 ] || echo "kselftest: cannot write $3" >&2
+	return "$rc"
+}
+
 logs=()
 ran=
 defer=1
@@ -173,16 +192,21 @@ while :; do
 	mkdir -p "$dir" || exit 3
 	[ "$n" -lt "$max_boots" ] || defer=0
 	echo "  BOOT $n seed=$SEED stress=${STRESS_SECONDS}s x$STRESS_THREADS -> $dir" >&2
+	initrd=$results/initramfs.cpio.gz
+	if [ -n "$ran" ]; then
+		initrd=$dir/initramfs.cpio.gz
+		ran_initrd "$results/initramfs.cpio.gz" "$ran" "$initrd" || exit 3
+	fi
 	VM_ALLOWLIST=$PROJ/tools/testing/allowlist.txt VM_FINDINGS=${findings[1]:-} \
 	VM_TIMEOUT=${VM_TIMEOUT:-$vm_timeout} \
 		"$vm/boot.sh" "$kbuild/arch/s390/boot/bzImage" \
-		"$results/initramfs.cpio.gz" "$dir/console.log" \
+		"$initrd" "$dir/console.log" \
 		"selftest.seed=$SEED" "selftest.stress_seconds=$STRESS_SECONDS" \
 		"selftest.stress_threads=$STRESS_THREADS" "selftest.defer=$defer" \
 		"selftest.hung_secs=$hung_secs" "selftest.stall_secs=$stall_secs" \
 		"rcupdate.rcu_cpu_stall_timeout=$rcu_stall_secs" \
-		${VM_ONLY:+"selftest.only=$VM_ONLY"} "selftest.quick=$QUICK" \
-		${ran:+"selftest.ran=$ran"}
+		${VM_ONLY:+"selftest.only=$VM_ONLY"} "selftest.quick=$QUICK"
+	[ -z "$ran" ] || rm -f "$initrd"
 	logs+=("$dir/console.log")
 	[ "$n" -lt "$max_boots" ] || break
 	"${judge[@]}" "${logs[@]}" --next-boot "$results/next-boot.txt" || exit 3

@@ -191,7 +191,7 @@ class Boot:
         for t in self.tests:
             t.run = begins.get(t.name, t.run)
         # A marker whose name no TAP line has (in a boot that ended): the
-        # test builds its name wrong, and selftest.ran= would never skip it.
+        # test builds its name wrong, and /selftest-ran would never skip it.
         tap_names = {t.name for t in tests}
         self.unmatched = sorted(n for n in list(begins) + self.deferred
                                 if n not in tap_names) \

@@ -69,7 +69,7 @@ def next_boot(boots, clean):
 
 def ran(boots):
     """The names of the tests the boots settled, for the next boot's
-    selftest.ran= (the order of their results)."""
+    /selftest-ran (the order of their results)."""
     names = []
     for b in boots:
         for name in settle(b)[0]:

@@ -31,7 +31,7 @@ counted.
 With --stale=report (ci/gate), a stale finding is listed as fixed and
 does not fail the run. With --next-boot, nothing is written but F:
 "defer=0|1" and "ran=TESTS" lines for the next boot's selftest.defer= and
-selftest.ran=, or nothing when another boot would add nothing.
+/selftest-ran, or nothing when another boot would add nothing.
 """
 
 import argparse
