@@ -15,9 +15,7 @@
 #include "sim_internal.h"
 #include "vfio_ap_private.h"
 
-#define UUID_A	"11111111-2222-3333-4444-555555555555"
-#define UUID_B	"66666666-7777-8888-9999-aaaaaaaaaaaa"
-#define GUEST	42
+#include "vfio_ap_test_data.h"
 
 struct glue_ctx {
 	struct ap_matrix_mdev *a, *b;
@@ -170,55 +168,6 @@ static void vfio_ap_ref_glue_test_assign_after_attach_hot_plugs(struct kunit *te
 	guest_apcb(ctx->kvm, &g);
 	KUNIT_EXPECT_TRUE(test, test_bit(3, g.apm));
 	KUNIT_EXPECT_TRUE(test, test_bit(5, g.aqm));
-}
-
-struct bad_input {
-	const char *name;
-	enum ap_matrix_kind kind;
-	const char *in;
-	int ret;
-};
-
-static const struct bad_input bad_inputs[] = {
-	{ "adapter_empty", AP_MATRIX_ADAPTER, "", -EINVAL },
-	{ "adapter_whitespace", AP_MATRIX_ADAPTER, " ", -EINVAL },
-	{ "adapter_sign", AP_MATRIX_ADAPTER, "-1", -EINVAL },
-	{ "adapter_overflow", AP_MATRIX_ADAPTER, "18446744073709551616", -ERANGE },
-	{ "adapter_max_plus_one", AP_MATRIX_ADAPTER, "256", -ENODEV },
-	{ "adapter_trailing_garbage", AP_MATRIX_ADAPTER, "1x", -EINVAL },
-	{ "adapter_non_ascii", AP_MATRIX_ADAPTER, "\xff", -EINVAL },
-	{ "domain_max_plus_one", AP_MATRIX_DOMAIN, "0x100", -ENODEV },
-	{ "domain_garbage", AP_MATRIX_DOMAIN, "four", -EINVAL },
-	{ "cdom_max_plus_one", AP_MATRIX_CDOM, "256", -ENODEV },
-	{ "cdom_overflow", AP_MATRIX_CDOM, "99999999999999999999", -ERANGE },
-};
-
-static void bad_input_desc(const struct bad_input *b, char *desc)
-{
-	strscpy(desc, b->name, KUNIT_PARAM_DESC_SIZE);
-}
-
-KUNIT_ARRAY_PARAM(bad_input, bad_inputs, bad_input_desc);
-
-static void vfio_ap_ref_glue_test_assign_bad_input_unchanged(struct kunit *test)
-{
-	const struct bad_input *b = test->param_value;
-	struct glue_ctx *ctx = test->priv;
-	struct ap_matrix *before = kunit_kzalloc(test, sizeof(*before),
-						 GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, before);
-	assign_ids(test, ctx->a, "a1 d4");
-	mutex_lock(&matrix_dev->mdevs_lock);
-	*before = ctx->a->matrix;
-	mutex_unlock(&matrix_dev->mdevs_lock);
-
-	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_assign(ctx->a, b->kind, b->in), b->ret);
-	KUNIT_EXPECT_EQ(test, vfio_ap_mdev_unassign(ctx->a, b->kind, b->in),
-			b->ret);
-	mutex_lock(&matrix_dev->mdevs_lock);
-	KUNIT_EXPECT_EQ(test, memcmp(before, &ctx->a->matrix, sizeof(*before)), 0);
-	mutex_unlock(&matrix_dev->mdevs_lock);
 }
 
 static void vfio_ap_ref_glue_test_assign_reserved_rolls_back(struct kunit *test)
@@ -404,34 +353,13 @@ static void vfio_ap_ref_glue_test_create_errors(struct kunit *test)
 }
 
 /*
- * Every sysfs and debugfs write against the same nine bad inputs. Each
- * gets the documented errno, and a rejected write leaves the state as it
- * was. "max" is the largest valid value (or, where there is none, a valid
- * write); "SKIP" marks a combination that does not apply ("remove" with
- * "1" really removes, which only a kernfs write may do) and is not run.
+ * Every sysfs and debugfs write against the nine bad inputs of the
+ * bad-input table (selftests/vfio_ap_test_data.h, shared with the
+ * selftests, which write the files): the store functions behind each
+ * file give the table's answer, and a refused write leaves the state as
+ * it was. Inputs the table marks BAD_NA are not run.
  */
-enum {
-	IN_EMPTY, IN_SPACE, IN_SIGN, IN_OVERFLOW, IN_MAX, IN_MAX1, IN_GARBAGE,
-	IN_4K, IN_NONASCII, NR_INPUTS
-};
-
-#define SKIP 1
-
-static const char * const input_names[NR_INPUTS] = {
-	"empty", "whitespace", "sign", "overflow", "max", "max_plus_one",
-	"trailing_garbage", "4k", "non_ascii",
-};
-
-struct writer {
-	const char *name;
-	const char *prefix;	/* before the sign/overflow/garbage inputs */
-	const char *max, *max1;
-	int (*write)(struct glue_ctx *ctx, const struct writer *w,
-		     const char *buf, size_t len);
-	int expect[NR_INPUTS];
-};
-
-static int write_mdev_attr(struct glue_ctx *ctx, const struct writer *w,
+static int write_mdev_attr(struct glue_ctx *ctx, const char *name,
 			   const char *buf, size_t len)
 {
 	const struct attribute_group *groups[] = {
@@ -445,7 +373,7 @@ static int write_mdev_attr(struct glue_ctx *ctx, const struct writer *w,
 	/* The real store functions, through the groups the mdev gets. */
 	for (i = 0; i < ARRAY_SIZE(groups); i++) {
 		for (a = groups[i]->attrs; *a; a++) {
-			if (strcmp((*a)->name, w->name))
+			if (strcmp((*a)->name, name))
 				continue;
 			da = container_of(*a, struct device_attribute, attr);
 			ret = da->store(&ctx->a->dev, da, buf, len);
@@ -455,100 +383,61 @@ static int write_mdev_attr(struct glue_ctx *ctx, const struct writer *w,
 	return -ENOENT;
 }
 
-static int write_create(struct glue_ctx *ctx, const struct writer *w,
-			const char *buf, size_t len)
-{
-	return vfio_ap_mdev_create(buf);
-}
-
-static int write_mask(struct glue_ctx *ctx, const struct writer *w,
+/*
+ * Write @buf to the table's @file through the function behind it: an
+ * mdev attribute's store, the mdev type's create, the AP bus's mask
+ * stores, or the simulation's control files (dbg/guests/42/NAME being
+ * the test guest's NAME).
+ */
+static int write_file(struct glue_ctx *ctx, const char *file,
 		      const char *buf, size_t len)
 {
-	return ap_sim_mask_store(w->name[1] == 'p' ? AP_MATRIX_ADAPTER :
-				 AP_MATRIX_DOMAIN, buf);
-}
-
-static int write_ctl(struct glue_ctx *ctx, const struct writer *w,
-		     const char *buf, size_t len)
-{
-	bool per_guest = !strchr(w->name, '/');
+	const char *guest = "dbg/guests/42/";
 	ssize_t ret;
 
-	ret = vfio_ap_sim_ctl(w->name, per_guest ? ctx->kvm : NULL, buf, len);
+	if (!strchr(file, '/'))
+		return write_mdev_attr(ctx, file, buf, len);
+	if (!strcmp(file, "type/create"))
+		return vfio_ap_mdev_create(buf);
+	if (!strcmp(file, "bus/apmask"))
+		return ap_sim_mask_store(AP_MATRIX_ADAPTER, buf);
+	if (!strcmp(file, "bus/aqmask"))
+		return ap_sim_mask_store(AP_MATRIX_DOMAIN, buf);
+	if (!strncmp(file, guest, strlen(guest)))
+		ret = vfio_ap_sim_ctl(file + strlen(guest), ctx->kvm, buf, len);
+	else if (!strncmp(file, "dbg/", 4))
+		ret = vfio_ap_sim_ctl(file + 4, NULL, buf, len);
+	else
+		return -ENOENT;
 	return ret < 0 ? ret : 0;
 }
 
-#define ID_EXPECT { -EINVAL, -EINVAL, -EINVAL, -ERANGE, 0, -ENODEV, -EINVAL, \
-		    -EINVAL, -EINVAL }
-
-static const struct writer writers[] = {
-	{ "assign_adapter", "", "255", "256", write_mdev_attr, ID_EXPECT },
-	{ "unassign_adapter", "", "255", "256", write_mdev_attr, ID_EXPECT },
-	{ "assign_domain", "", "255", "256", write_mdev_attr, ID_EXPECT },
-	{ "unassign_domain", "", "255", "256", write_mdev_attr, ID_EXPECT },
-	{ "assign_control_domain", "", "0xff", "0x100", write_mdev_attr,
-	  ID_EXPECT },
-	{ "unassign_control_domain", "", "0377", "0400", write_mdev_attr,
-	  ID_EXPECT },
-	/*
-	 * As the mdev core's remove_store() and create_store(): "0" removes
-	 * nothing and succeeds, any other number removes; create reads the
-	 * first 36 of 36 or 37 bytes, so a 37th byte is ignored.
-	 */
-	{ "remove", "", "0", "1", write_mdev_attr,
-	  { -EINVAL, -EINVAL, -EINVAL, -EINVAL, 0, SKIP, -EINVAL, -EINVAL,
-	    -EINVAL } },
-	{ "create", "", "01234567-89ab-cdef-0123-456789abcdef",
-	  "01234567-89ab-cdef-0123-456789abcdefx", write_create,
-	  { -EINVAL, -EINVAL, -EINVAL, -EINVAL, 0, 0, -EINVAL, -EINVAL,
-	    -EINVAL } },
-	/* An empty hex mask clears it; "-1" is the edit syntax. */
-	{ "apmask", "+", "+255", "+256", write_mask,
-	  { 0, -EINVAL, 0, -EINVAL, 0, -EINVAL, -EINVAL, -EINVAL, -EINVAL } },
-	{ "aqmask", "+", "+0xff", "+0x100", write_mask,
-	  { 0, -EINVAL, 0, -EINVAL, 0, -EINVAL, -EINVAL, -EINVAL, -EINVAL } },
-	{ "ap/config", "+a ", "+a 255", "+a 256", write_ctl,
-	  { -EINVAL, -EINVAL, -EINVAL, -ERANGE, 0, -ERANGE, -EINVAL, -EINVAL,
-	    -EINVAL } },
-	{ "guests/create", "", "9999", "10000", write_ctl,
-	  { -EINVAL, -EINVAL, -EINVAL, -ERANGE, 0, -ERANGE, -EINVAL, -EINVAL,
-	    -EINVAL } },
-	{ "guests/destroy", "", "42", "10000", write_ctl,
-	  { -EINVAL, -EINVAL, -EINVAL, -ERANGE, 0, -ERANGE, -EINVAL, -EINVAL,
-	    -EINVAL } },
-	{ "vcpus", "", "64 1", "65 1", write_ctl,
-	  { -EINVAL, -EINVAL, -EINVAL, -ERANGE, 0, -ERANGE, -EINVAL, -EINVAL,
-	    -EINVAL } },
-	{ "vfio_add", "", UUID_A, UUID_A "0", write_ctl,
-	  { -EINVAL, -EINVAL, -ENOENT, -ENOENT, 0, -ENOENT, -ENOENT, -EINVAL,
-	    -EINVAL } },
-	{ "vfio_del", "", UUID_B, UUID_B "0", write_ctl,
-	  { -EINVAL, -EINVAL, -ENOENT, -ENOENT, -ENOENT, -ENOENT, -ENOENT,
-	    -EINVAL, -EINVAL } },
-};
-
 struct bad_write {
-	const struct writer *w;
-	int input;
+	const struct bad_input_file *f;
+	enum bad_input input;
 };
 
-static struct bad_write bad_writes[ARRAY_SIZE(writers) * NR_INPUTS];
+static struct bad_write bad_writes[ARRAY_SIZE(bad_input_files) * NR_BAD_INPUTS];
 
 static const void *bad_write_gen_params(const void *prev, char *desc)
 {
 	const struct bad_write *p = prev;
 	size_t i = p ? p - bad_writes + 1 : 0;
+	char *c;
 
-	/* Combinations marked SKIP do not exist for that file. */
 	while (i < ARRAY_SIZE(bad_writes) &&
-	       writers[i / NR_INPUTS].expect[i % NR_INPUTS] == SKIP)
+	       bad_input_files[i / NR_BAD_INPUTS].err[i % NR_BAD_INPUTS] == BAD_NA)
 		i++;
 	if (i >= ARRAY_SIZE(bad_writes))
 		return NULL;
-	bad_writes[i].w = &writers[i / NR_INPUTS];
-	bad_writes[i].input = i % NR_INPUTS;
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s_%s", bad_writes[i].w->name,
-		 input_names[bad_writes[i].input]);
+	bad_writes[i].f = &bad_input_files[i / NR_BAD_INPUTS];
+	bad_writes[i].input = i % NR_BAD_INPUTS;
+	/* "dbg/guests/42/vcpus" and "sign": "dbg_guests_42_vcpus_sign". */
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s_%s", bad_writes[i].f->file,
+		 bad_input_names[bad_writes[i].input]);
+	for (c = desc; *c; c++)
+		if (*c == '/')
+			*c = '_';
 	return &bad_writes[i];
 }
 
@@ -591,10 +480,10 @@ static void glue_snapshot(struct glue_ctx *ctx, struct glue_state *st)
 static void vfio_ap_ref_glue_test_write_bad_input(struct kunit *test)
 {
 	const struct bad_write *bw = test->param_value;
-	const struct writer *w = bw->w;
+	const struct bad_input_file *f = bw->f;
 	struct glue_ctx *ctx = test->priv;
 	struct glue_state *before, *after;
-	int want = w->expect[bw->input];
+	int want = f->err[bw->input];
 	char *buf;
 	int ret;
 
@@ -609,41 +498,15 @@ static void vfio_ap_ref_glue_test_write_bad_input(struct kunit *test)
 	assign_ids(test, ctx->a, "a1 d4 c6");
 	KUNIT_ASSERT_EQ(test, ap_sim_mask_store(AP_MATRIX_ADAPTER, "+3"), 0);
 
-	switch (bw->input) {
-	case IN_EMPTY:
-		break;
-	case IN_SPACE:
-		strscpy(buf, " ", 4097);
-		break;
-	case IN_SIGN:
-		snprintf(buf, 4097, "%s-1", w->write == write_mask ? "" : w->prefix);
-		break;
-	case IN_OVERFLOW:
-		snprintf(buf, 4097, "%s18446744073709551616%s", w->prefix,
-			 strcmp(w->name, "vcpus") ? "" : " 1");
-		break;
-	case IN_MAX:
-		strscpy(buf, w->max, 4097);
-		break;
-	case IN_MAX1:
-		strscpy(buf, w->max1, 4097);
-		break;
-	case IN_GARBAGE:
-		snprintf(buf, 4097, "%s1x%s", w->prefix,
-			 strcmp(w->name, "vcpus") ? "" : " 1");
-		break;
-	case IN_4K:
+	if (f->in[bw->input] == BAD_PAGE)
 		memset(buf, 'a', 4096);
-		break;
-	case IN_NONASCII:
-		strscpy(buf, "\xc3\xa9", 4097);
-		break;
-	}
+	else
+		strscpy(buf, f->in[bw->input], 4097);
 
 	glue_snapshot(ctx, before);
-	ret = w->write(ctx, w, buf, strlen(buf));
-	KUNIT_EXPECT_EQ_MSG(test, ret, want, "%s <- \"%.40s\"", w->name, buf);
-	if (!ret && w->write == write_create) {
+	ret = write_file(ctx, f->file, buf, strlen(buf));
+	KUNIT_EXPECT_EQ_MSG(test, ret, want, "%s <- \"%.40s\"", f->file, buf);
+	if (!ret && !strcmp(f->file, "type/create")) {
 		struct ap_matrix_mdev *m;
 
 		buf[UUID_STRING_LEN] = '\0';
@@ -656,15 +519,13 @@ static void vfio_ap_ref_glue_test_write_bad_input(struct kunit *test)
 	if (want) {
 		glue_snapshot(ctx, after);
 		KUNIT_EXPECT_EQ_MSG(test, memcmp(before, after, sizeof(*before)), 0,
-				    "%s changed state on a rejected write", w->name);
+				    "%s changed state on a rejected write", f->file);
 	}
 }
 
 static struct kunit_case vfio_ap_ref_glue_test_cases[] = {
 	KUNIT_CASE(vfio_ap_ref_glue_test_assign_bind_attach_apcb),
 	KUNIT_CASE(vfio_ap_ref_glue_test_assign_after_attach_hot_plugs),
-	KUNIT_CASE_PARAM(vfio_ap_ref_glue_test_assign_bad_input_unchanged,
-			 bad_input_gen_params),
 	KUNIT_CASE(vfio_ap_ref_glue_test_assign_reserved_rolls_back),
 	KUNIT_CASE(vfio_ap_ref_glue_test_assign_shared_rolls_back),
 	KUNIT_CASE(vfio_ap_ref_glue_test_unassign_hot_unplugs),

@@ -15,8 +15,6 @@
 #include "vfio_ap_resume.h"
 #include "vfio_ap_state.h"
 
-#define GUEST	42	/* the "42" of snapshot()'s guest files */
-
 FIXTURE(mdev) {
 	int vfio_fd;			/* UUID_A's open VFIO device */
 	struct vfio_link link[2];	/* UUID_A's and UUID_B's groups */

@@ -17,9 +17,7 @@
 #include <unistd.h>
 
 #include "vfio_ap_target.h"
-
-#define UUID_A	"11111111-2222-3333-4444-555555555555"
-#define UUID_B	"66666666-7777-8888-9999-aaaaaaaaaaaa"
+#include "vfio_ap_test_data.h"
 
 /* Write @len bytes to @path in one write(): 0 or -errno. */
 static inline int file_write_len(const char *path, const char *buf, size_t len)

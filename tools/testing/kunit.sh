@@ -10,7 +10,8 @@
 # The build directory is keyed by kernel tree, arch and kunitconfig, so
 # each config is built once and then rebuilt incrementally, for every
 # checkout (the prepared tree is shared). When neither the kunitconfig
-# nor any file under driver/ or kunit/ changed since the last successful
+# nor any file under driver/ or kunit/ (nor the tests' data in
+# selftests/, which kunit/ includes) changed since the last successful
 # build, the build is skipped ("kunit.py exec"); when one did, the
 # project's objects are compiled again.
 #
@@ -66,7 +67,8 @@ if [ -n "${KUNIT_BUILD_DIR_ONLY:-}" ]; then
 fi
 mkdir -p "$build"
 stamp=$({ echo "$ARCH $KUNIT_EXTRA"; cat "$KUNITCONFIG";
-	  cd "$PROJ" && find driver kunit -type f | LC_ALL=C sort |
+	  cd "$PROJ" && { find driver kunit -type f;
+			  echo selftests/vfio_ap_test_data.h; } | LC_ALL=C sort |
 	  xargs sha256sum; } | short_hash)
 
 cmd=run

@@ -29,7 +29,8 @@ DRIVER=model stage_replay "$replay" "$stage"
 sync_dir "$stage" "$src"
 if [ "${KUNIT_MODULES:-0}" = 1 ]; then
 	mkdir -p "$stage/kunit"
-	cp "$PROJ"/kunit/*.[ch] "$PROJ/kunit/Makefile" "$stage/kunit/"
+	cp "$PROJ"/kunit/*.[ch] "$PROJ/kunit/Makefile" \
+		"$PROJ/selftests/vfio_ap_test_data.h" "$stage/kunit/"
 	sync_dir "$stage/kunit" "$src/kunit"
 fi
 rm -rf "$stage"

@@ -219,6 +219,7 @@ cd /kselftest
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_ref_test
 # The races before the long sweeps: a race's bug is found in seconds.
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_race_test
+./run_kselftest.sh -t vfio_ap_ref:vfio_ap_input_test
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_fault_test
 ./run_kselftest.sh -t vfio_ap_ref:vfio_ap_destroy_test
 # make kselftest QUICK=1 (selftest.quick=1), a developer's inner loop, scans
