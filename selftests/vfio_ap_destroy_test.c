@@ -18,7 +18,7 @@
  * object held is free (another mdev takes its queues and its guest, a
  * new guest takes the mdev, a vCPU's intercept is answered); and, after
  * it has undone everything, that the driver's live allocations are those
- * of the start (the allocation ledger, driver/sim_ledger.c). KASAN sees
+ * of the start (the allocation ledger, driver/sim/sim_ledger.c). KASAN sees
  * what is used after it is freed; kmemleak scans after the program.
  *
  * Cells that must wait: removing an mdev whose VFIO device is open waits

@@ -16,7 +16,7 @@
 
 /*
  * Unload the driver and load it again, first of all the tests: its exit
- * must free what it allocated (the allocation ledger, driver/sim_ledger.c,
+ * must free what it allocated (the allocation ledger, driver/sim/sim_ledger.c,
  * reports what it left as "leak at unload" as the module goes), and the
  * reloaded driver must serve: its matrix device and mdev type are back,
  * and an mdev can be created on them. A leak that only unloading shows

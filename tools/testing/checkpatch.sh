@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # checkpatch.pl --strict (from the cached 6.12 tree) on every C file of
-# driver/, upstream/, kunit/ and selftests/, plus the kernel-doc checker on
-# the C files and headers of driver/ and upstream/, and checkpatch.pl
+# driver/ (and driver/sim/), upstream/, kunit/ and selftests/, plus the
+# kernel-doc checker on the C files and headers of driver/ and upstream/
+# and on the tests' data (selftests/vfio_ap_test_data.h), and checkpatch.pl
 # --strict on every replay patch (tools/testing/replay/*/), whose code is
 # wrong on purpose but in kernel style. Prints
 # "checkpatch: N passed, N failed" (one per file).
@@ -42,7 +43,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 export -f check_one
 export out src
-files=(driver/*.[ch] upstream/*.[ch] kunit/*.[ch] selftests/*.[ch])
+files=(driver/*.[ch] driver/sim/*.[ch] upstream/*.[ch] kunit/*.[ch] selftests/*.[ch])
 patches=(tools/testing/replay/*/*.patch)
 # One checkpatch.pl per file, as many at once as there are CPUs.
 { printf 'file %s\n' "${files[@]}"; printf 'patch %s\n' "${patches[@]}"; } |
@@ -58,7 +59,8 @@ for f in "${files[@]}" "${patches[@]}"; do
 		fail=$((fail + 1))
 	fi
 done
-if out=$(perl "$src/scripts/kernel-doc" -none -Wall driver/*.[ch] upstream/*.[ch] 2>&1) &&
+if out=$(perl "$src/scripts/kernel-doc" -none -Wall driver/*.[ch] driver/sim/*.[ch] \
+	upstream/*.[ch] selftests/vfio_ap_test_data.h 2>&1) &&
    [ -z "$out" ]; then
 	pass=$((pass + 1))
 else

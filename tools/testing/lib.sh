@@ -245,20 +245,25 @@ stage_replay() {
 			die "cannot copy the vfio_ap sources to $2"
 		[ -z "$1" ] || apply_replay "$1" "$2" 1
 	else
-		mkdir -p "$2" && cp "$PROJ"/driver/* "$2/" ||
+		mkdir -p "$2" && cp -r "$PROJ"/driver/* "$2/" ||
 			die "cannot copy driver/ to $2"
 		[ -z "$1" ] || apply_replay "$1" "$2" 2
 	fi
 }
 
-# sync_dir FROM TO: make TO hold FROM's files, copying only those whose
-# content differs, so that unchanged files keep their mtimes and an
-# incremental build rebuilds only what changed; files TO has that FROM
-# lacks are removed (build products are left alone).
+# sync_dir FROM TO: make TO hold FROM's files, and its directories'
+# (driver/sim/), copying only those whose content differs, so that
+# unchanged files keep their mtimes and an incremental build rebuilds
+# only what changed; files TO has that FROM lacks are removed (build
+# products are left alone).
 sync_dir() {
 	local f
 	mkdir -p "$2"
 	for f in "$1"/*; do
+		if [ -d "$f" ]; then
+			sync_dir "$f" "$2/${f##*/}"
+			continue
+		fi
 		[ -f "$f" ] || continue
 		cmp -s "$f" "$2/${f##*/}" || cp "$f" "$2/"
 	done

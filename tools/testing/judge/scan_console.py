@@ -4,7 +4,7 @@
 Recognised: every lockdep report (circular dependency, recursive locking,
 inconsistent lock state, held lock freed, bad unlock balance, suspicious
 RCU usage, and the other "WARNING: ..." reports lockdep prints), KASAN,
-kmemleak, the allocation ledger's leaks at unload (driver/sim_ledger.c),
+kmemleak, the allocation ledger's leaks at unload (driver/sim/sim_ledger.c),
 hung tasks, tasks that cannot die (stall-watch.sh), WARNING, BUG/Oops, soft lockups, RCU stalls,
 sysfs duplicate names (a dump_stack() without "WARNING") and panics.
 Titles follow syzkaller's style ("possible deadlock in <func>"),
@@ -168,7 +168,7 @@ def title_of(lines, i):
     if m:
         fn = first_frame(lines, i + 1, 60)
         return 'task hung in %s' % fn if fn else 'task hung'
-    # driver/sim_ledger.c: what the driver left allocated when unloaded.
+    # driver/sim/sim_ledger.c: what the driver left allocated when unloaded.
     m = re.search(r'vfio_ap_ref ledger: leak at unload: .* from ([A-Za-z_]\w*) \(at ', line)
     if m:
         return 'leak at unload in %s' % m.group(1)

@@ -44,8 +44,8 @@ real=(drivers/s390/crypto/ap_bus.c drivers/s390/crypto/ap_card.c
       drivers/s390/crypto/vfio_ap_ops.c)
 ours=("$PROJ"/upstream/*.[ch] "$PROJ"/upstream/Kbuild
       "$PROJ"/driver/ap_matrix.[ch] "$PROJ"/driver/ap_matrix_mod.c
-      "$PROJ"/driver/sim_cmd.[ch] "$PROJ"/driver/sim_vcpu.[ch]
-      "$PROJ"/driver/sim_ledger.[ch] "$PROJ"/driver/sim_state.h
+      "$PROJ"/driver/sim/sim_cmd.[ch] "$PROJ"/driver/sim/sim_vcpu.[ch]
+      "$PROJ"/driver/sim/sim_ledger.[ch] "$PROJ"/driver/sim/sim_state.h
       "$PROJ"/driver/vfio_ap_state.c)
 
 replay=${REPLAY:-}
