@@ -9,7 +9,10 @@
  * The simulation's debugfs file "state" calls it (sim_cmd.c).
  *
  * Format, one object per line, then "end":
- *   mdev NAME apm LIST aqm LIST     the assigned adapters and domains
+ *   mdev NAME apm LIST aqm LIST refs N
+ *                                   the assigned adapters and domains,
+ *                                   and the references to the mdev's
+ *                                   device
  *   guest NAME kvm PTR hook yes|no users N
  *                                   the mdev's guest (a hashed pointer),
  *                                   whether the guest's PQAP hook is this
@@ -21,6 +24,7 @@
 #include <linux/device.h>
 #include <linux/export.h>
 #include <linux/hashtable.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/seq_file.h>
@@ -32,13 +36,15 @@
 #define STATE_BITS		AP_DEVICES
 #define state_for_each_id(id, mask)					\
 	for_each_set_bit_inv(id, (unsigned long *)(mask), STATE_BITS)
-#define state_mdev_name(m)	dev_name(mdev_dev((m)->mdev))
+#define state_mdev_dev(m)	mdev_dev((m)->mdev)
+#define state_mdev_name(m)	dev_name(state_mdev_dev(m))
 #define state_drv		(&matrix_dev->vfio_ap_drv->driver)
 #define kvm_state_guest		kvm
 #else
 #include "vfio_ap_private.h"
 #define STATE_BITS		AP_MATRIX_BITS
 #define state_for_each_id(id, mask)	for_each_set_bit(id, mask, STATE_BITS)
+#define state_mdev_dev(m)	(&(m)->dev)
 #define state_mdev_name(m)	((m)->name)
 #define state_drv		(&matrix_dev->vfio_ap_drv->driver)
 #define kvm_state_guest		kvm_sim
@@ -114,7 +120,8 @@ int vfio_ap_state_show(struct seq_file *m)
 		seq_printf(m, "mdev %s", state_mdev_name(matrix_mdev));
 		state_ids(m, "apm", matrix_mdev->matrix.apm);
 		state_ids(m, "aqm", matrix_mdev->matrix.aqm);
-		seq_putc(m, '\n');
+		seq_printf(m, " refs %u\n",
+			   kref_read(&state_mdev_dev(matrix_mdev)->kobj.kref));
 		state_guest(m, matrix_mdev);
 		hash_for_each(matrix_mdev->qtable.queues, bkt, q, mdev_qnode)
 			seq_printf(m, "table %s %02x.%04x\n",

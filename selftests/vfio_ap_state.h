@@ -5,14 +5,10 @@
  * read into a table once, for the stress test's invariant checks and the
  * functional tests' look at one queue's link.
  *
- * The dump, one object per line, then "end":
- *   mdev NAME apm LIST aqm LIST     the assigned adapters and domains
- *   guest NAME kvm PTR hook yes|no users N
- *                                   the mdev's guest, whether the guest's
- *                                   PQAP hook is the mdev's, its references
- *   table NAME AA.DDDD              a queue in the mdev's queue table
- *   queue AA.DDDD NAME|-            a bound queue and the mdev it names
- *   no driver                       the driver is not registered
+ * The dump's format is written in driver/vfio_ap_state.c; the mdevs'
+ * reference counts ("refs N") are not read here, a snapshot compares
+ * them. The simulation answers "no driver" while the driver is not
+ * registered.
  */
 #ifndef _VFIO_AP_STATE_H_
 #define _VFIO_AP_STATE_H_
