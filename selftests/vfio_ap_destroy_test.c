@@ -171,38 +171,6 @@ static void unchanged(struct __test_metadata *_metadata,
 	EXPECT_STREQ("", snapshot_diff(self->before, self->now));
 }
 
-/* Guest GUEST's adapters are @apm. */
-static void guest_has(struct __test_metadata *_metadata, const char *apm)
-{
-	struct apcb a;
-
-	ASSERT_EQ(0, guest_apcb(GUEST, &a));
-	EXPECT_STREQ(apm, a.apm);
-}
-
-/*
- * Open @uuid's VFIO device with guest GUEST (made if need be), check
- * that the guest has @apm and that a vCPU's intercept of PQAP(AQIC) on
- * 01.0004 reaches the mdev's hook (0; the instruction's status, whatever
- * it is, is in GR1), then close it again.
- */
-static void use(struct __test_metadata *_metadata, struct vfio_link *l,
-		const char *uuid, const char *apm)
-{
-	char p[256], buf[64];
-	int fd;
-
-	fd = attach(l, uuid);
-	ASSERT_LE(0, fd) TH_LOG("attaching %s: %s", uuid, strerror(-fd));
-	guest_has(_metadata, apm);
-	ASSERT_EQ(0, guest_file_write(GUEST, "pqap", "%d 0", 0x0104));
-	guest_path(p, GUEST, "pqap");
-	ASSERT_LT(0, file_read(p, buf, sizeof(buf)));
-	EXPECT_EQ(0, atoi(buf)) TH_LOG("PQAP(AQIC) answered %s", buf);
-	close(fd);
-	state_consistent(_metadata, uuid, "after the operation");
-}
-
 /*
  * Another mdev takes what @uuid held: mdev UUID_B gets adapter 1 and
  * domain 4 and the guest.

@@ -4,8 +4,9 @@
  * 1-3, domains 4 and 5 and control domain 6, and mdev UUID_A exists; the
  * teardown removes what a test made, guest GUEST included. Shared by the
  * functional tests (vfio_ap_ref_test.c) and the fault-injection tests
- * (vfio_ap_fault_test.c), with the helpers both use: attaching an mdev
- * to the guest, and a snapshot of the state a write could change.
+ * (vfio_ap_fault_test.c), with the helpers the tests use: attaching an
+ * mdev to the guest and using it (use()), a snapshot of the state a
+ * write could change, the bookkeeping's consistency, a driver reload.
  */
 #ifndef _VFIO_AP_FIXTURE_SELFTEST_H_
 #define _VFIO_AP_FIXTURE_SELFTEST_H_
@@ -288,6 +289,39 @@ static inline void state_consistent(struct __test_metadata *_metadata,
 	if (m >= 0)
 		EXPECT_STREQ("", s.guest[m])
 			TH_LOG("%s: %s keeps its guest", when, uuid);
+}
+
+/* Guest GUEST's adapters are @apm. */
+static inline void guest_has(struct __test_metadata *_metadata, const char *apm)
+{
+	struct apcb a;
+
+	ASSERT_EQ(0, guest_apcb(GUEST, &a));
+	EXPECT_STREQ(apm, a.apm);
+}
+
+/*
+ * Open @uuid's VFIO device with guest GUEST (made if need be), check
+ * that the guest has @apm and that a vCPU's intercept of PQAP(AQIC) on
+ * 01.0004 reaches the mdev's hook (0; the instruction's status, whatever
+ * it is, is in GR1), then close it again.
+ */
+static inline void use(struct __test_metadata *_metadata,
+		       struct vfio_link *l, const char *uuid,
+		       const char *apm)
+{
+	char p[256], buf[64];
+	int fd;
+
+	fd = attach(l, uuid);
+	ASSERT_LE(0, fd) TH_LOG("attaching %s: %s", uuid, strerror(-fd));
+	guest_has(_metadata, apm);
+	ASSERT_EQ(0, guest_file_write(GUEST, "pqap", "%d 0", 0x0104));
+	guest_path(p, GUEST, "pqap");
+	ASSERT_LT(0, file_read(p, buf, sizeof(buf)));
+	EXPECT_EQ(0, atoi(buf)) TH_LOG("PQAP(AQIC) answered %s", buf);
+	close(fd);
+	state_consistent(_metadata, uuid, "after the operation");
 }
 
 /*

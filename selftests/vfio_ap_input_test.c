@@ -8,6 +8,9 @@
  * vfio_ap_fixture.h: the mdev's files, the masks, the host's
  * configuration, the driver's bookkeeping, the guest's APCB).
  *
+ * After the table, FIXTURE(after_bad_input) walks the state it left
+ * through its life cycle, where a refusal's leftover would bite.
+ *
  * A cell starts from the state the one before it left: guest GUEST and
  * mdev UUID_A with adapter 1, domain 4 and control domain 6 assigned,
  * made anew (fixture_make()) only when the guest or the mdev is missing,
@@ -237,6 +240,57 @@ TEST_F(bad_input, over_a_page)
 TEST_F(bad_input, non_ascii)
 {
 	bad_input_try(_metadata, self, variant, BAD_NON_ASCII);
+}
+
+/*
+ * After the table, what its refusals may have left behind is made to
+ * bite: the state the last cell left (guest GUEST, mdev UUID_A with what
+ * the accepted writes assigned) goes through its life cycle. UUID_A is
+ * attached to the guest and a vCPU's intercept reaches its hook; UUID_A
+ * is removed and the guest destroyed; UUID_B takes adapter 1, domain 4
+ * and a new guest, and intercepts; then everything is removed and the
+ * driver unloaded, which frees all it allocated or the allocation
+ * ledger reports "leak at unload", and loaded again.
+ */
+FIXTURE(after_bad_input) {
+	struct vfio_link link[2];	/* UUID_A's and UUID_B's groups */
+	int vfio_fd;			/* none: use() closes its own */
+};
+
+FIXTURE_SETUP(after_bad_input)
+{
+	SELFTEST_BEGIN("after_bad_input.life_cycle");
+	self->vfio_fd = -1;
+	self->link[0] = (struct vfio_link)VFIO_LINK_INIT;
+	self->link[1] = (struct vfio_link)VFIO_LINK_INIT;
+	/* Run alone, the table left nothing: make its start. */
+	if (access(tpath("%s/guests/%d", CTL_DIR, GUEST), F_OK) ||
+	    access(tpath("%s/%s", MATRIX_DIR, UUID_A), F_OK)) {
+		fixture_make(_metadata, &self->vfio_fd, self->link);
+		ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
+		ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));
+	}
+}
+
+FIXTURE_TEARDOWN(after_bad_input)
+{
+	fixture_undo(&self->vfio_fd, self->link);
+}
+
+TEST_F(after_bad_input, life_cycle)
+{
+	use(_metadata, &self->link[0], UUID_A, "1");
+	vfio_link_close(&self->link[0]);
+	ASSERT_EQ(0, mdev_write(UUID_A, "remove", "1"));
+	ASSERT_EQ(0, file_writef(tpath("%s/guests/destroy", CTL_DIR), "%d",
+				 GUEST));
+	state_consistent(_metadata, NULL, "after UUID_A and its guest went");
+	ASSERT_EQ(0, file_write(tpath("%s/create", MDEV_TYPE_DIR), UUID_B));
+	ASSERT_EQ(0, mdev_write(UUID_B, "assign_adapter", "1"));
+	ASSERT_EQ(0, mdev_write(UUID_B, "assign_domain", "4"));
+	use(_metadata, &self->link[1], UUID_B, "1");
+	fixture_undo(&self->vfio_fd, self->link);
+	driver_reloaded(_metadata, driver_unload());
 }
 
 int main(int argc, char **argv)

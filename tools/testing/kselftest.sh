@@ -49,7 +49,7 @@ check_uint QUICK 0 1
 is_test_list "${VM_ONLY:-}" ||
 	DIE_RC=2 die "VM_ONLY=$VM_ONLY: must be a comma list of test names, e.g. mdev.queue_status"
 QUICK=${QUICK:-0}
-[ "$QUICK" = 0 ] || VM_ONLY=${VM_ONLY:-mdev.*,bad_input.*,stress.everything.run}
+[ "$QUICK" = 0 ] || VM_ONLY=${VM_ONLY:-mdev.*,bad_input.*,after_bad_input.*,stress.everything.run}
 # Fail fast, before any build, on a tree upstream mode cannot use.
 if [ "$DRIVER" = upstream ]; then
 	tree=$(base_tree) || exit 3
