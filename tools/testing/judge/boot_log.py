@@ -150,6 +150,36 @@ def lockdep_edges(lines):
     return edges
 
 
+def cycle_edges(lines):
+    """The edges of lockdep's circular-dependency reports: the existing
+    chain ("-> #N (CLASS)" entries, printed from the last to #0, the lock
+    being taken: #0 -> #1 -> ... -> #last) and the edge that closes the
+    cycle, from the lock held (#last) to the lock being taken (#0). For
+    the picture of a run that stopped at the report, before any dump of
+    /proc/lockdep."""
+    edges = set()
+    chain = None
+    for line in lines or []:
+        if 'WARNING: possible circular locking dependency detected' in line:
+            chain = {}
+            continue
+        if chain is None:
+            continue
+        m = re.match(r'^-> #(\d+) \((.+?)\)\{', line)
+        if m:
+            chain[int(m.group(1))] = m.group(2)
+            continue
+        if line.startswith('other info that might help us debug this') or \
+           line.startswith(' Possible unsafe locking scenario') or \
+           line.startswith('Chain exists of'):
+            locks = [chain[k] for k in sorted(chain)]
+            edges.update(zip(locks, locks[1:]))
+            if len(locks) > 1:
+                edges.add((locks[-1], locks[0]))
+            chain = None
+    return edges
+
+
 class Boot:
     """One boot's console log, parsed.
 
@@ -215,6 +245,7 @@ class Boot:
                                     run, len(self.lines))
         self.ld = section(self.lines, 'INIT: lockdep begin', 'INIT: lockdep end')
         self.edges = lockdep_edges(self.ld)
+        self.cycle_edges = cycle_edges(self.lines)
         # lockdep stops at its own first report without saying so (the
         # RCU check aside, which does not stop it), and says so when a
         # report from elsewhere taints the kernel.

@@ -14,7 +14,8 @@ stopped" line) is judged on what it found; the tests it cut short are
 neither passed nor failed.
 
 Writes into RESULTS_DIR: tap.txt, junit.xml, summary.txt, reports.txt,
-lockgraph.dot and .svg (lockgraph.py; when lockdep's graph was dumped) and
+lockgraph.dot and .svg (lockgraph.py; when lockdep's graph was dumped, or
+from the edges of a lock cycle's report) and
 detection.json: the run's first detection that is not a known finding,
 the detector that made it and, when the console was timestamped
 (console.times), the seconds of tests before it. Exit codes:
@@ -472,12 +473,16 @@ def main():
         rows.append('allowed reports: %d%s' % (len(allowed), ''.join(
             '\n  %s (x%d%s): allowlisted' % (r['title'], c, where(bs))
             for r, c, bs in folded(allowed))))
-    if dumped:
+    # A run stopped at a lock cycle has no dump: its report's edges draw it.
+    cycles = set().union(*(b.cycle_edges for b in boots))
+    if dumped or cycles:
         graph = os.path.join(args.results, 'lockgraph.dot')
-        svg = lockgraph.write(graph, hierarchy, documented, edges,
+        svg = lockgraph.write(graph, hierarchy, documented, edges | cycles,
                               args.driver or 'lock graph')
-        rows.append('lock graph: %s (%s)' % (
-            svg or graph + ', no SVG: graphviz is not installed', lockgraph.LEGEND))
+        rows.append('lock graph: %s (%s)%s' % (
+            svg or graph + ', no SVG: graphviz is not installed', lockgraph.LEGEND,
+            '' if dumped else '; from the lock cycle report alone: no dump'))
+    if dumped:
         rows.append('lock-order coverage: %d/%d documented edges (%.0f%%)%s' % (
             len(seen), len(documented), 100.0 * len(seen) / len(documented),
             ', from the graphs of %d boots' % sum(1 for b in boots if b.ld)

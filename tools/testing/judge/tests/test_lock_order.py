@@ -6,6 +6,7 @@ import os
 import tempfile
 import unittest
 
+from judge import boot_log
 from judge import lockgraph
 from judge import verdict
 
@@ -51,6 +52,24 @@ class LockGraph(unittest.TestCase):
         self.assertIn('"c" -> "a" [color=red, penwidth=2.5];', text)
         self.assertIn('"a" -> "c" [color=blue];', text)
         self.assertNotIn('"x"', text)
+
+    def test_cycle_report_draws_its_edges(self):
+        """A run stopped at a lock cycle has no /proc/lockdep dump; its
+        report gives the chain and the edge that closes it, drawn red
+        where it goes up the hierarchy."""
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            'consoles', 'lockdep-cycle-no-guests-lock.log')
+        with open(path, encoding='utf-8') as f:
+            edges = boot_log.cycle_edges(f.read().splitlines())
+        kvm, hook, mdevs = ('&kvm->lock', '&kvm->arch.crypto.pqap_hook_rwsem',
+                            '&matrix_dev->mdevs_lock')
+        self.assertEqual({(kvm, hook), (hook, mdevs), (mdevs, kvm)}, edges)
+        h, d = verdict.load_lock_order(os.path.join(PROJ, 'driver', 'vfio_ap_locks.c'))
+        text = lockgraph.dot(h, d, edges, 't')
+        self.assertIn('"%s" -> "%s" [color=red, penwidth=2.5];' % (mdevs, kvm), text)
+        self.assertIn('"%s" -> "%s" [color=black];' % (kvm, hook), text)
+        self.assertEqual(set(), boot_log.cycle_edges(['WARNING: possible circular '
+                                                      'locking dependency detected']))
 
 
 if __name__ == '__main__':
