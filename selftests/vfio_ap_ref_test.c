@@ -439,15 +439,21 @@ TEST_F(mdev, reset_failure_keeps_adapter_out)
 		     a.apm);
 }
 
+/* A refused open leaves the state as it was: snapshot() before and after. */
+static char snap_before[65536], snap_after[65536];
+
 TEST_F(mdev, open_without_guest_einval)
 {
 	int fd;
 
 	ASSERT_EQ(0, vfio_link_open(&self->link[0], UUID_A));
+	snapshot(snap_before, sizeof(snap_before));
 	fd = vfio_device_open(&self->link[0], UUID_A);
 	EXPECT_EQ(-EINVAL, fd);
 	if (fd >= 0)
 		close(fd);
+	snapshot(snap_after, sizeof(snap_after));
+	EXPECT_STREQ("", snapshot_diff(snap_before, snap_after));
 }
 
 TEST_F(mdev, two_mdevs_one_guest_eperm)
@@ -462,10 +468,14 @@ TEST_F(mdev, two_mdevs_one_guest_eperm)
 	ASSERT_EQ(0, mdev_write(UUID_B, "assign_domain", "5"));
 	self->vfio_fd = attach(&self->link[0], UUID_A);
 	ASSERT_LE(0, self->vfio_fd);
-	fd = attach(&self->link[1], UUID_B);
+	ASSERT_EQ(0, link_to_guest(&self->link[1], UUID_B));
+	snapshot(snap_before, sizeof(snap_before));
+	fd = vfio_device_open(&self->link[1], UUID_B);
 	EXPECT_EQ(-EPERM, fd);
 	if (fd >= 0)
 		close(fd);
+	snapshot(snap_after, sizeof(snap_after));
+	EXPECT_STREQ("", snapshot_diff(snap_before, snap_after));
 	/* Nothing dangles: the guest still has A's APCB, and B can detach. */
 	ASSERT_EQ(0, guest_apcb(GUEST, &a));
 	EXPECT_STREQ("1", a.apm);
