@@ -34,15 +34,14 @@
 
 #include "vfio_ap_fixture.h"
 
-#define SNAP_SIZE	65536
 #define LEDGER_SIZE	16384
 
 FIXTURE(destroy) {
 	int vfio_fd;			/* UUID_A's open VFIO device */
 	struct vfio_link link[2];	/* UUID_A's and UUID_B's groups */
 	char ledger[LEDGER_SIZE];	/* the driver's allocations at the start */
-	char before[SNAP_SIZE];		/* snapshot() before the operation */
-	char now[SNAP_SIZE];
+	char before[SNAPSHOT_SIZE];		/* snapshot() before the operation */
+	char now[SNAPSHOT_SIZE];
 };
 
 FIXTURE_VARIANT(destroy) {

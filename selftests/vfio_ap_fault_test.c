@@ -211,7 +211,7 @@ static void fault_sweep(struct __test_metadata *_metadata,
 			struct mdev_self *self, fault_step_t prepare,
 			fault_step_t run, fault_step_t undo, unsigned int last)
 {
-	static char before[65536], after[65536];
+	static char before[SNAPSHOT_SIZE], after[SNAPSHOT_SIZE];
 	char gfp[16], verbose[16], when[128];
 	unsigned int n = 1, first, refused = 0, tolerated = 0;
 	const char *name = _metadata->name;

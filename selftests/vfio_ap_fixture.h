@@ -197,6 +197,9 @@ static inline int sort_lines(char *text)
 	return 0;
 }
 
+/* The room a snapshot() takes. */
+#define SNAPSHOT_SIZE	65536
+
 /*
  * Everything an operation could change, as text: UUID_A's files, the
  * masks, the host's configuration, the driver's own bookkeeping (every

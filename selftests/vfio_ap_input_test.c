@@ -20,11 +20,9 @@
 #include "vfio_ap_fixture.h"
 #include "vfio_ap_test_data.h"
 
-#define SNAP_SIZE	65536
-
 FIXTURE(bad_input) {
-	char before[SNAP_SIZE];		/* snapshot() before the write */
-	char after[SNAP_SIZE];
+	char before[SNAPSHOT_SIZE];	/* snapshot() before the write */
+	char after[SNAPSHOT_SIZE];
 	char page[4097];		/* BAD_PAGE's input */
 	const char *in;			/* the input written, or NULL */
 	int ret;			/* what the write returned */
@@ -107,6 +105,16 @@ FIXTURE_VARIANT_ADD(bad_input, vfio_del) {
 #define input_self _test_data_bad_input
 #define input_file _fixture_variant_bad_input
 
+/*
+ * Whether the state the table's cells hand on is gone (guest GUEST or
+ * mdev UUID_A missing): the first cell's, or a run of one test alone.
+ */
+static bool table_state_lost(void)
+{
+	return access(tpath("%s/guests/%d", CTL_DIR, GUEST), F_OK) ||
+	       access(tpath("%s/%s", MATRIX_DIR, UUID_A), F_OK);
+}
+
 /* The table's row for @file and the driver under test. */
 static const struct bad_input_file *bad_row(const char *file)
 {
@@ -130,10 +138,7 @@ FIXTURE_SETUP(bad_input)
 		 _metadata->name);
 	SELFTEST_BEGIN(name);
 	self->in = NULL;
-	memset(self->page, 'a', 4096);
-	self->page[4096] = '\0';
-	if (access(tpath("%s/guests/%d", CTL_DIR, GUEST), F_OK) ||
-	    access(tpath("%s/%s", MATRIX_DIR, UUID_A), F_OK)) {
+	if (table_state_lost()) {
 		int vfio_fd;
 		struct vfio_link link[2];
 
@@ -173,7 +178,12 @@ static void bad_input_try(struct __test_metadata *_metadata,
 	int want;
 
 	ASSERT_NE(NULL, row) TH_LOG("%s is not in the table", variant->file);
-	in = row->in[input] == BAD_PAGE ? self->page : row->in[input];
+	in = row->in[input];
+	if (in == BAD_PAGE) {
+		memset(self->page, 'a', sizeof(self->page) - 1);
+		self->page[sizeof(self->page) - 1] = '\0';
+		in = self->page;
+	}
 	want = row->err[input];
 	if (want == BAD_NA)
 		SKIP(return, "%s: not tried on %s", bad_input_names[input],
@@ -184,13 +194,13 @@ static void bad_input_try(struct __test_metadata *_metadata,
 	if (!*in && strncmp(path, CTL_DIR, strlen(CTL_DIR)))
 		want = 0;
 
-	snapshot(self->before, SNAP_SIZE);
+	snapshot(self->before, sizeof(self->before));
 	self->in = in;
 	self->ret = file_write(path, in);
 	ASSERT_EQ(want, self->ret)
 		TH_LOG("%s <- %s", row->file, bad_input_names[input]);
 	if (self->ret) {
-		snapshot(self->after, SNAP_SIZE);
+		snapshot(self->after, sizeof(self->after));
 		EXPECT_STREQ("", snapshot_diff(self->before, self->after))
 			TH_LOG("%s <- %s changed state", row->file,
 			       bad_input_names[input]);
@@ -264,8 +274,7 @@ FIXTURE_SETUP(after_bad_input)
 	self->link[0] = (struct vfio_link)VFIO_LINK_INIT;
 	self->link[1] = (struct vfio_link)VFIO_LINK_INIT;
 	/* Run alone, the table left nothing: make its start. */
-	if (access(tpath("%s/guests/%d", CTL_DIR, GUEST), F_OK) ||
-	    access(tpath("%s/%s", MATRIX_DIR, UUID_A), F_OK)) {
+	if (table_state_lost()) {
 		fixture_make(_metadata, &self->vfio_fd, self->link);
 		ASSERT_EQ(0, mdev_write(UUID_A, "assign_adapter", "1"));
 		ASSERT_EQ(0, mdev_write(UUID_A, "assign_domain", "4"));

@@ -440,7 +440,7 @@ TEST_F(mdev, reset_failure_keeps_adapter_out)
 }
 
 /* A refused open leaves the state as it was: snapshot() before and after. */
-static char snap_before[65536], snap_after[65536];
+static char snap_before[SNAPSHOT_SIZE], snap_after[SNAPSHOT_SIZE];
 
 TEST_F(mdev, open_without_guest_einval)
 {
