@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # checkpatch.pl --strict (from the cached 6.12 tree) on every C file of
-# driver/ (and driver/sim/), upstream/, kunit/ and selftests/, plus the
-# kernel-doc checker on the C files and headers of driver/ and upstream/
-# and on the tests' data (selftests/vfio_ap_test_data.h), and checkpatch.pl
+# driver/ (and driver/sim/), upstream/, kunit/ and selftests/ (and its
+# test_modules/), plus the kernel-doc checker on the C files and headers
+# of driver/, upstream/ and selftests/test_modules/ and on the tests' data
+# (selftests/vfio_ap_test_data.h), and checkpatch.pl
 # --strict on every replay patch (tools/testing/replay/*/), whose code is
 # wrong on purpose but in kernel style. Prints
 # "checkpatch: N passed, N failed" (one per file).
@@ -43,7 +44,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 export -f check_one
 export out src
-files=(driver/*.[ch] driver/sim/*.[ch] upstream/*.[ch] kunit/*.[ch] selftests/*.[ch])
+files=(driver/*.[ch] driver/sim/*.[ch] upstream/*.[ch] kunit/*.[ch] selftests/*.[ch]
+       selftests/test_modules/*.[ch])
 patches=(tools/testing/replay/*/*.patch)
 # One checkpatch.pl per file, as many at once as there are CPUs.
 { printf 'file %s\n' "${files[@]}"; printf 'patch %s\n' "${patches[@]}"; } |
@@ -60,7 +62,8 @@ for f in "${files[@]}" "${patches[@]}"; do
 	fi
 done
 if out=$(perl "$src/scripts/kernel-doc" -none -Wall driver/*.[ch] driver/sim/*.[ch] \
-	upstream/*.[ch] selftests/vfio_ap_test_data.h 2>&1) &&
+	upstream/*.[ch] selftests/vfio_ap_test_data.h selftests/test_modules/*.[ch] \
+	2>&1) &&
    [ -z "$out" ]; then
 	pass=$((pass + 1))
 else

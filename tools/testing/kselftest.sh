@@ -103,6 +103,9 @@ EOT
 	findings=()
 	driver_desc="model vfio_ap_ref, on $(basename "$(base_tree)") $(tree_version "$(base_tree)")"
 fi
+# The stress's in-kernel actors (selftests/test_modules/), for both.
+tmods=$(step "building the test modules" "$vm/build-test-modules.sh" "$kbuild") || exit 3
+echo "$tmods/vfio_ap_torture.ko test" >>"$list"
 ksft=$(step "building the selftests" "$vm/build-selftests.sh") || exit 3
 step "making the initramfs" "$vm/make-image.sh" "$list" "$ksft" \
 	"$results/initramfs.cpio.gz" || exit 3

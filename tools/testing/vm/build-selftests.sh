@@ -15,7 +15,9 @@ lock_tree
 tree=$("$PROJ/tools/testing/prepare-tree.sh")
 dst=$tree/tools/testing/selftests/vfio_ap_ref
 mkdir -p "$dst"
+# Files only: test_modules/ is built as modules (build-test-modules.sh).
 for f in "$PROJ"/selftests/*; do
+	[ -f "$f" ] || continue
 	cmp -s "$f" "$dst/${f##*/}" || cp "$f" "$dst/"
 done
 out=$CACHE/build/$(basename "$tree")-vm/kselftest

@@ -13,7 +13,8 @@
 # its role and the parameters to load it with, if any. The roles:
 # "kernel" (the tree's VFIO modules, left loaded), "pinned" (cannot be
 # unloaded), "sim" (unloaded after the driver), "driver" (the vfio_ap
-# driver under test, model or real) or "kunit" (a KUnit test module:
+# driver under test, model or real), "test" (a helper of the selftests,
+# vfio_ap_torture: left loaded) or "kunit" (a KUnit test module:
 # selftest.mode=kunit loads it after the others, the differential after its
 # run).
 
@@ -104,12 +105,12 @@ while read -r m role params; do
 	[ "$role" = kunit ] || load_module "$m" $params
 done </lib/modules/modules.list
 
-# The stress runs four variants: let the kselftest timeout fit them. The
+# The stress runs five variants: let the kselftest timeout fit them. The
 # base is the one selftests/settings gives.
 settings=/kselftest/vfio_ap_ref/settings
 base=$(sed -n 's/^timeout=\([0-9][0-9]*\)$/\1/p' $settings 2>/dev/null)
 if [ -n "$base" ]; then
-	echo "timeout=$((base + 4 * ${SELFTEST_STRESS_SECONDS:-10}))" > $settings
+	echo "timeout=$((base + 5 * ${SELFTEST_STRESS_SECONDS:-10}))" > $settings
 else
 	echo "INIT: $settings has no timeout= line: the runner's default applies"
 fi
