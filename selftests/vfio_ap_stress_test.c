@@ -20,6 +20,13 @@
  * generator seeded from (seed, actor, thread), so a seed reproduces every
  * thread's schedule of operations.
  *
+ * The variant in_kernel runs the sysfs actors (assign, mdev, mask, bind,
+ * read) in kernel threads of vfio_ap_torture (test_modules/), which keep
+ * their files open and loop at the rate the driver allows, while the
+ * actors that need file descriptors or debugfs (attach, destroy, host,
+ * vcpu) stay here. The kernel threads run in chunks of two seconds, and
+ * the invariants are checked between them.
+ *
  * A run that overruns its end by SELFTEST_STALL_SECS (an actor stuck in the
  * kernel, which the harness's hour-long timeout would not see for an
  * hour) ends by SIGALRM: the test fails, and a thread that cannot die is
@@ -38,6 +45,7 @@
 #include "vfio_ap_ref.h"
 #include "vfio_ap_resume.h"
 #include "vfio_ap_state.h"
+#include "vfio_ap_torture.h"
 
 #define NR_MDEVS	3	/* mdevs 0..2 fixed, guests 100..102 */
 #define NR_IDS		6	/* adapters, domains and cdoms 0..5 */
@@ -53,6 +61,8 @@ enum actor {
 	A_ASSIGN, A_MDEV, A_ATTACH, A_DESTROY, A_HOST, A_MASK, A_BIND,
 	A_VCPU, A_READ, NR_ACTORS
 };
+
+#define BIT(a) (1u << (a))
 
 static const char * const actor_name[NR_ACTORS] = {
 	"assign", "mdev", "attach", "destroy", "host", "mask", "bind",
@@ -83,6 +93,46 @@ struct actor_arg {
 	int thread, nthreads;
 	__u64 rng;
 };
+
+/**
+ * struct krow - what the test knows of a row of vfio_ap_torture's table
+ * @actor: whose row it is
+ * @path: the file it writes or reads
+ * @m: for A_ASSIGN, the mdev, the kind (adapter, domain, control domain),
+ *     the id and whether the row sets (1) or clears (0) the bit
+ * @kind: see @m
+ * @id: see @m
+ * @set: see @m
+ */
+struct krow {
+	enum actor actor;
+	char path[160];
+	int m, kind, id, set;
+};
+
+static struct krow krows[TORTURE_MAX_ROWS];
+static int nr_krows;
+
+/*
+ * The errnos an actor's operation may fail with while the others run;
+ * any other fails the test. The actors not named may fail as they like
+ * (a queue bound twice, the status of a queue the host removed).
+ */
+static bool tolerated(enum actor a, int err)
+{
+	switch (a) {
+	case A_ASSIGN:
+		return err == EADDRINUSE || err == EADDRNOTAVAIL;
+	case A_ATTACH:
+		return err == EINVAL;	/* a destroyed guest is unlinked */
+	case A_HOST:
+		return false;
+	case A_MASK:
+		return err == EBUSY;
+	default:
+		return true;
+	}
+}
 
 /* Record the first failure and stop the actors; returns -1. */
 static int fail(struct stress *st, const char *fmt, ...)
@@ -128,7 +178,7 @@ static bool actor_op(struct actor_arg *a)
 			return false;
 		snprintf(buf, sizeof(buf), "%d", id);
 		ret = mdev_write(mdev_uuid[m], kind_attr[kind][set], buf);
-		if (ret && ret != -EADDRINUSE && ret != -EADDRNOTAVAIL)
+		if (ret && !tolerated(A_ASSIGN, -ret))
 			fail(st, "%s %s %d: %s", mdev_uuid[m],
 			     kind_attr[kind][set], id, strerror(-ret));
 		if (!ret)
@@ -152,8 +202,7 @@ static bool actor_op(struct actor_arg *a)
 			ret = vfio_device_open(&st->link[m], mdev_uuid[m]);
 			st->vfio_fd[m] = ret < 0 ? -1 : ret;
 			ret = ret < 0 ? ret : 0;
-			/* A destroyed guest is unlinked: EINVAL is fine. */
-			if (ret && ret != -EINVAL)
+			if (ret && !tolerated(A_ATTACH, -ret))
 				fail(st, "open %s: %s", mdev_uuid[m],
 				     strerror(-ret));
 		}
@@ -175,7 +224,7 @@ static bool actor_op(struct actor_arg *a)
 		ret = host_cmd(buf);
 		if (!ret)
 			ret = host_cmd("scan");
-		if (ret)
+		if (ret && !tolerated(A_HOST, -ret))
 			fail(st, "host %s: %s", buf, strerror(-ret));
 		return !ret;
 	}
@@ -185,7 +234,7 @@ static bool actor_op(struct actor_arg *a)
 			 4 + below(r, 2));
 		ret = file_write(tpath("%s/%s", BUS_DIR,
 				       below(r, 2) ? "apmask" : "aqmask"), buf);
-		if (ret && ret != -EBUSY)
+		if (ret && !tolerated(A_MASK, -ret))
 			fail(st, "mask %s: %s", buf, strerror(-ret));
 		return !ret;
 	case A_BIND:
@@ -412,6 +461,140 @@ static int check_invariants(struct stress *st)
 	return check_state(st);
 }
 
+/* A row of vfio_ap_torture's table, and what the test knows of it. */
+static int krow_add(struct stress *st, enum actor a, int group,
+		    const char *path, const char *value, int m, int kind,
+		    int id, int set)
+{
+	struct krow *k = &krows[nr_krows];
+	int ret;
+
+	if (nr_krows == TORTURE_MAX_ROWS)
+		return fail(st, "more than %d rows for vfio_ap_torture",
+			    TORTURE_MAX_ROWS);
+	ret = torture_add(actor_name[a], group, path, value);
+	if (ret)
+		return fail(st, "vfio_ap_torture row %s %s: %s", path,
+			    value ?: "(read)", strerror(-ret));
+	*k = (struct krow){ .actor = a, .m = m, .kind = kind, .id = id,
+			    .set = set };
+	snprintf(k->path, sizeof(k->path), "%s", path);
+	nr_krows++;
+	return 0;
+}
+
+/*
+ * vfio_ap_torture's table: the operations the user-space actors of
+ * @actors draw from, one row each. An assign row belongs to the thread
+ * that owns its bit, as in actor_op(); the other rows to every thread.
+ */
+static int krows_fill(struct stress *st, unsigned int actors)
+{
+	static const char * const masks[] = { "apmask", "aqmask" };
+	static const char * const mask_ops[] = { "+4", "-4", "+5", "-5" };
+	char p[256], v[16];
+	int m, kind, id, set, a, q, i, ret = torture_clear();
+
+	nr_krows = 0;
+	if (ret)
+		return fail(st, "vfio_ap_torture: %s", strerror(-ret));
+	for (m = 0; m < NR_MDEVS && (actors & BIT(A_ASSIGN)); m++)
+		for (kind = 0; kind < 3; kind++)
+			for (id = 0; id < NR_IDS; id++)
+				for (set = 0; set < 2; set++) {
+					snprintf(v, sizeof(v), "%d", id);
+					if (krow_add(st, A_ASSIGN,
+						     (m * 3 + kind) * NR_IDS + id,
+						     mdev_path(p, mdev_uuid[m],
+							       kind_attr[kind][set]),
+						     v, m, kind, id, set))
+						return -1;
+				}
+	for (m = 0; m < NR_MDEVS && (actors & BIT(A_READ)); m++)
+		if (krow_add(st, A_READ, -1, mdev_path(p, mdev_uuid[m], "matrix"),
+			     NULL, m, 0, 0, 0) ||
+		    krow_add(st, A_READ, -1,
+			     mdev_path(p, mdev_uuid[m], "guest_matrix"), NULL,
+			     m, 0, 0, 0))
+			return -1;
+	for (a = 0; a < NR_IDS; a++) {
+		for (q = 0; q < NR_IDS; q++) {
+			snprintf(v, sizeof(v), "%02x.%04x", a, q);
+			snprintf(p, sizeof(p), "%s/devices/%s/status", BUS_DIR, v);
+			if ((actors & BIT(A_READ)) &&
+			    krow_add(st, A_READ, -1, p, NULL, 0, 0, 0, 0))
+				return -1;
+			if ((actors & BIT(A_BIND)) &&
+			    (krow_add(st, A_BIND, -1, tpath("%s/bind", DRV_DIR), v,
+				      0, 0, 0, 0) ||
+			     krow_add(st, A_BIND, -1, tpath("%s/unbind", DRV_DIR), v,
+				      0, 0, 0, 0)))
+				return -1;
+		}
+	}
+	for (i = 0; i < 8 && (actors & BIT(A_MASK)); i++)
+		if (krow_add(st, A_MASK, -1, tpath("%s/%s", BUS_DIR, masks[i / 4]),
+			     mask_ops[i % 4], 0, 0, 0, 0))
+			return -1;
+	if ((actors & BIT(A_MDEV)) &&
+	    (krow_add(st, A_MDEV, -1, tpath("%s/create", MDEV_TYPE_DIR),
+		      SPARE_UUID, 0, 0, 0, 0) ||
+	     krow_add(st, A_MDEV, -1, mdev_path(p, SPARE_UUID, "remove"), "1",
+		      0, 0, 0, 0) ||
+	     krow_add(st, A_MDEV, -1, mdev_path(p, SPARE_UUID, "assign_domain"),
+		      "3", 0, 0, 0, 0)))
+		return -1;
+	return 0;
+}
+
+/*
+ * After the run: what the kernel threads did. Every errno a row failed
+ * with must be one its actor tolerates; each owned assign bit's last
+ * successful row goes into st->last for the lost-update check; the
+ * actors' counts go where the user-space actors' do.
+ */
+static int krows_check(struct stress *st)
+{
+	static struct torture_result res;
+	__u64 seq[NR_MDEVS][3][NR_IDS][2] = {};
+	int i, e, a, ret = torture_read(&res);
+
+	if (ret)
+		return fail(st, "cannot read %s/result: %s", TORTURE_DIR,
+			    strerror(-ret));
+	if (res.nr_rows != nr_krows)
+		return fail(st, "vfio_ap_torture has %d rows, the test %d",
+			    res.nr_rows, nr_krows);
+	for (i = 0; i < nr_krows; i++) {
+		struct krow *k = &krows[i];
+
+		for (e = 0; e < res.row[i].nr_errnos; e++)
+			if (!tolerated(k->actor, res.row[i].errnos[e]))
+				return fail(st, "%s (in a kernel thread) %s: %s",
+					    actor_name[k->actor], k->path,
+					    strerror(res.row[i].errnos[e]));
+		if (k->actor == A_ASSIGN)
+			seq[k->m][k->kind][k->id][k->set] = res.row[i].seq;
+	}
+	for (i = 0; i < NR_MDEVS * 3 * NR_IDS; i++) {
+		__u64 *sq = seq[i / (3 * NR_IDS)][i / NR_IDS % 3][i % NR_IDS];
+
+		if (sq[0] || sq[1])
+			st->last[i / (3 * NR_IDS)][i / NR_IDS % 3][i % NR_IDS] =
+				sq[1] > sq[0];
+	}
+	for (i = 0; i < res.nr_actors; i++) {
+		for (a = 0; a < NR_ACTORS; a++) {
+			if (strcmp(actor_name[a], res.actor[i].name))
+				continue;
+			st->ops[a] = res.actor[i].ops;
+			st->ok[a] = res.actor[i].ok;
+			st->max_us[a] = res.actor[i].max_us;
+		}
+	}
+	return 0;
+}
+
 FIXTURE(stress) {
 	struct stress st;
 };
@@ -419,9 +602,8 @@ FIXTURE(stress) {
 FIXTURE_VARIANT(stress) {
 	const char *name;	/* the variant's name again, for SELFTEST_BEGIN() */
 	unsigned int actors;	/* bitmask of enum actor */
+	unsigned int kernel_actors;	/* of those, run by vfio_ap_torture */
 };
-
-#define BIT(a) (1u << (a))
 
 FIXTURE_VARIANT_ADD(stress, assign_only) {
 	.name = "assign_only",
@@ -443,6 +625,13 @@ FIXTURE_VARIANT_ADD(stress, host_bus) {
 FIXTURE_VARIANT_ADD(stress, everything) {
 	.name = "everything",
 	.actors = (1u << NR_ACTORS) - 1,
+};
+
+FIXTURE_VARIANT_ADD(stress, in_kernel) {
+	.name = "in_kernel",
+	.actors = (1u << NR_ACTORS) - 1,
+	.kernel_actors = BIT(A_ASSIGN) | BIT(A_MDEV) | BIT(A_MASK) |
+			 BIT(A_BIND) | BIT(A_READ),
 };
 
 static __u64 env_u64(const char *name, __u64 def)
@@ -536,9 +725,17 @@ TEST_F_TIMEOUT(stress, run, 3600)
 	struct stress *st = &self->st;
 	struct actor_arg *args;
 	pthread_t *tids;
+	unsigned int user = variant->actors & ~variant->kernel_actors;
 	struct sets mx;
-	int nr = 0, a, t, m, kind, id;
+	int nr = 0, a, t, m, kind, id, chunk = 0, ret;
 	time_t end;
+
+	if (variant->kernel_actors && !torture_available())
+		SKIP(return, "%s is missing: vfio_ap_torture is not loaded",
+		     TORTURE_DIR);
+	if (variant->kernel_actors)
+		ASSERT_EQ(0, krows_fill(st, variant->kernel_actors))
+			TH_LOG("%s", st->failure);
 
 	/* The default action of SIGALRM ends the test: see the top. */
 	alarm(st->seconds + st->stall_seconds);
@@ -547,7 +744,7 @@ TEST_F_TIMEOUT(stress, run, 3600)
 	ASSERT_NE(NULL, args);
 	ASSERT_NE(NULL, tids);
 	for (a = 0; a < NR_ACTORS; a++) {
-		if (!(variant->actors & BIT(a)))
+		if (!(user & BIT(a)))
 			continue;
 		for (t = 0; t < st->threads; t++, nr++) {
 			args[nr].st = st;
@@ -563,7 +760,18 @@ TEST_F_TIMEOUT(stress, run, 3600)
 	end = time(NULL) + st->seconds;
 	while (!__atomic_load_n(&st->stop, __ATOMIC_RELAXED) &&
 	       time(NULL) < end) {
-		sleep(2);
+		if (variant->kernel_actors) {
+			/* At least 1: the loop's condition. */
+			int left = end - time(NULL);
+
+			/* The kernel threads stop at the chunk's end. */
+			ret = torture_run(left < 2 ? left : 2, st->threads,
+					  st->seed * 1000 + chunk++);
+			if (ret)
+				fail(st, "%s/run: %s", TORTURE_DIR, strerror(-ret));
+		} else {
+			sleep(2);
+		}
 		pthread_rwlock_wrlock(&st->quiesce);
 		check_invariants(st);
 		pthread_rwlock_unlock(&st->quiesce);
@@ -574,6 +782,8 @@ TEST_F_TIMEOUT(stress, run, 3600)
 
 	if (!st->failure[0])
 		check_invariants(st);
+	if (variant->kernel_actors)
+		krows_check(st);
 	/* No lost update: each owned bit is what its owner last set. */
 	for (m = 0; m < NR_MDEVS && !st->failure[0]; m++) {
 		ASSERT_EQ(0, read_matrix(mdev_uuid[m], &mx));
@@ -592,10 +802,12 @@ TEST_F_TIMEOUT(stress, run, 3600)
 	}
 	for (a = 0; a < NR_ACTORS; a++)
 		if (variant->actors & BIT(a))
-			TH_LOG("actor %-8s %8lu ops %8lu ok %6.1f ops/s, longest %.2f s",
+			TH_LOG("actor %-8s %8lu ops %8lu ok %6.1f ops/s, longest %.2f s%s",
 			       actor_name[a], st->ops[a], st->ok[a],
 			       (double)st->ops[a] / st->seconds,
-			       st->max_us[a] / 1e6);
+			       st->max_us[a] / 1e6,
+			       variant->kernel_actors & BIT(a) ?
+			       ", in kernel threads" : "");
 	EXPECT_STREQ("", st->failure) TH_LOG("seed %llu", (unsigned long long)st->seed);
 	free(args);
 	free(tids);
