@@ -160,6 +160,15 @@ base_tree() {
 	fi
 	local src=$CACHE/src/linux-source-$KVER
 	local tarball=/usr/src/linux-source-$KVER.tar.xz
+	local locked=0
+	if [ ! -f "$src/.extracted" ]; then
+		# One extraction at a time (make test's background builds).
+		need flock
+		mkdir -p "$CACHE/src"
+		exec 7>"$CACHE/src/.extract.lock"
+		flock 7 || die "cannot lock $CACHE/src/.extract.lock"
+		locked=1
+	fi
 	if [ ! -f "$src/.extracted" ]; then
 		[ -f "$tarball" ] ||
 			die "$tarball is missing; run 'make deps' (package linux-source-$KVER)"
@@ -172,6 +181,7 @@ base_tree() {
 		rmdir "$src.tmp"
 		touch "$src/.extracted"
 	fi
+	[ "$locked" = 0 ] || exec 7>&-
 	echo "$src"
 }
 

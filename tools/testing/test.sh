@@ -67,6 +67,29 @@ step() {
 }
 
 step "checkpatch" "$PROJ/tools/testing/checkpatch.sh"
+# The kernels of the later steps build in the background at the lowest
+# priority while the steps before them run: 6.1's debug kernel, the
+# differentials' plain kernels and the gate's UML kernel. Under TCG a VM
+# leaves one of the two CPUs idle much of the time, and cold, the four
+# builds take about ten minutes. A step that needs one of them waits for
+# it (build-kernel.sh locks its build directory), and builds it itself,
+# with its errors, if the background build failed. Its log:
+# $CACHE/prebuild.log. Job control for this one job: it gets a process
+# group of its own, so that the exit trap stops all of it (make and its
+# compilers) when make test ends or is stopped.
+mkdir -p "$CACHE"
+set -m
+nice -n 19 bash -c '
+	KVER=6.1 KDIR= "$1" || true
+	for v in 6.12 6.1; do
+		KVER=$v KDIR= VM_DEBUG=0 "$1" || true
+	done
+	KARCH=um KVER=6.12 KDIR= "$1" || true' prebuild \
+	"$PROJ/tools/testing/vm/build-kernel.sh" >"$CACHE/prebuild.log" 2>&1 &
+prebuild_pid=$!
+set +m
+trap 'kill -- -"$prebuild_pid" 2>/dev/null; rm -f "$why_failed"' EXIT
+trap 'exit 130' INT TERM
 # The judge package's unittests: the console scanner on recorded
 # consoles, the verdict over the boots of small runs.
 step "judge" judge tests

@@ -46,6 +46,16 @@ key=$({ echo "$base"; cat "${frags[@]}"; } | short_hash)
 build=$CACHE/build/$(basename "$base")-vm/$KARCH-$key
 image=$build/arch/s390/boot/bzImage
 [ "$KARCH" = um ] && image=$build/vmlinux
+# One build of a directory at a time: make test builds later steps'
+# kernels in the background (tools/testing/test.sh), and a step that
+# needs one of them waits here for it.
+need flock
+mkdir -p "$(dirname "$build")"
+exec 6>"$build.lock"
+if ! flock -n 6; then
+	echo "  KERNEL $KARCH $key: another build of it runs; waiting for it" >&2
+	flock 6 || die "cannot lock $build.lock"
+fi
 if [ -f "$build/.vfio_ap_ref_built" ] && [ -f "$image" ]; then
 	echo "$build"
 	exit 0
