@@ -16,8 +16,9 @@
  *
  * The allocations counted are those of the one system call an operation
  * makes, VFS and sysfs ones included; the set-up before it and the check
- * after it allocate freely. The driver's load fails only its last
- * allocations, where the driver's init runs after the module loader's.
+ * after it allocate freely. The driver's load fails its last
+ * allocations, where the driver's init runs after the module loader's,
+ * and, where the kernel can tell them apart, its init's first ones.
  */
 #include <sys/syscall.h>
 
@@ -192,27 +193,172 @@ static int fail_nth_left(int fd)
 	return atoi(buf);
 }
 
+/* A failslab knob's value fits in this (debugfs xul: "0x" and 16 digits). */
+#define FAILSLAB_VAL	32
+
 /* A failslab knob's value, read into @old, then set to @val. */
 static int failslab_set(const char *knob, const char *val, char *old)
 {
 	const char *p = tpath("%s/%s", FAILSLAB, knob);
 
-	if (old && file_read(p, old, 16) < 0)
+	if (old && file_read(p, old, FAILSLAB_VAL) < 0)
 		return -1;
 	return file_write(p, val);
 }
 
 /*
+ * On s390 the modules lie in the 2 GB below the kernel image
+ * (MODULES_END is the image's start rounded down to a segment).
+ */
+#define MODULES_SPAN	((2UL << 30) + (1UL << 20))
+
+/* A symbol's address from /proc/kallsyms; 0 if it is not there. */
+static unsigned long kallsyms_addr(const char *sym)
+{
+	unsigned long addr = 0, a;
+	char line[256], name[128], type;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return 0;
+	while (!addr && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx %c %127s", &a, &type, name) == 3 &&
+		    !strcmp(name, sym))
+			addr = a;
+	fclose(f);
+	return addr;
+}
+
+/* The address of a loaded module, from /proc/modules; 0 if none. */
+static unsigned long a_module_addr(void)
+{
+	unsigned long addr = 0;
+	char line[256], *p;
+	FILE *f = fopen("/proc/modules", "r");
+
+	if (!f)
+		return 0;
+	while (!addr && fgets(line, sizeof(line), f)) {
+		p = strstr(line, " 0x");
+		if (p)
+			addr = strtoul(p + 1, NULL, 16);
+	}
+	fclose(f);
+	return addr;
+}
+
+/*
+ * Make fail-nth count only the allocations made with a module's code on
+ * the stack, failslab's stack filter set to the module area: a module's
+ * load then counts its init's allocations from the first, and not the
+ * module loader's before them. fail-nth honours the stack filter only
+ * in newer kernels (should_fail_ex() of 6.12 does, 6.1's does not), and
+ * only with CONFIG_FAULT_INJECTION_STACKTRACE_FILTER: a probe with a
+ * range no code is in finds out. The module area is checked against a
+ * loaded module's address. Returns true with the filter set, the old
+ * range in @start and @end.
+ */
+static bool fail_in_modules(int fd, char *start, char *end)
+{
+	unsigned long text = kallsyms_addr("_text"), mod = a_module_addr();
+	char v[FAILSLAB_VAL];
+	int left;
+
+	if (!text || !mod || mod >= text || text - mod > MODULES_SPAN ||
+	    access(FAILSLAB "/require-start", W_OK))
+		return false;
+	if (failslab_set("require-start", "1", start) ||
+	    failslab_set("require-end", "2", end))
+		return false;
+	/* An open allocates: with the filter honoured, none is counted. */
+	fail_nth_set(fd, 1);
+	close(open("/proc/self/stat", O_RDONLY));
+	left = fail_nth_left(fd);
+	fail_nth_set(fd, 0);
+	snprintf(v, sizeof(v), "%lu", text - MODULES_SPAN);
+	if (left == 1 && !failslab_set("require-start", v, NULL)) {
+		snprintf(v, sizeof(v), "%lu", text);
+		if (!failslab_set("require-end", v, NULL))
+			return true;
+	}
+	failslab_set("require-start", start, NULL);
+	failslab_set("require-end", end, NULL);
+	return false;
+}
+
+/*
+ * Fail allocation @n, @n + 1, ... of @run in turn, after @prepare, and
+ * @undo each run that succeeded, until a run no longer reaches the
+ * failing allocation or @n reaches @stop. Adds to @refused and
+ * @tolerated; returns the last N tried plus one.
+ */
+static unsigned int fault_range(struct __test_metadata *_metadata,
+				struct mdev_self *self, fault_step_t prepare,
+				fault_step_t run, fault_step_t undo, int fd,
+				unsigned int n, unsigned int stop,
+				unsigned int *refused, unsigned int *tolerated)
+{
+	static char before[SNAPSHOT_SIZE], after[SNAPSHOT_SIZE];
+	const char *name = _metadata->name;
+	char when[128];
+	int ret, left;
+
+	for (; n < stop; n++) {
+		ret = prepare(self);
+		EXPECT_EQ(0, ret) TH_LOG("%s: set-up", name);
+		if (ret)
+			break;
+		snapshot(before, sizeof(before));
+		ret = fail_nth_set(fd, n);
+		EXPECT_EQ(0, ret) TH_LOG("%s: fail-nth %u", name, n);
+		if (ret)
+			break;
+		ret = run(self);
+		left = fail_nth_left(fd);
+		fail_nth_set(fd, 0);
+		if (left) {
+			/* It ran without reaching an Nth allocation. */
+			EXPECT_EQ(0, ret) TH_LOG("%s without a failure", name);
+			EXPECT_EQ(0, undo(self)) TH_LOG("%s: undo", name);
+			break;
+		}
+		if (ret) {
+			(*refused)++;
+			snapshot(after, sizeof(after));
+			EXPECT_STREQ("", snapshot_diff(before, after))
+				TH_LOG("%s, allocation %u failed (%s): the state changed",
+				       name, n, strerror(-ret));
+		} else {
+			(*tolerated)++;
+			EXPECT_EQ(0, undo(self))
+				TH_LOG("%s, allocation %u failed: undo", name, n);
+		}
+		snprintf(when, sizeof(when), "%s, allocation %u failed",
+			 name, n);
+		state_consistent(_metadata, NULL, when);
+	}
+	return n;
+}
+
+/*
+ * The first FAULT_LOAD_FIRST allocations of a driver's init, counted with
+ * a module's code on the stack: the root device, bus, matrix device and
+ * driver registrations the init begins with, and their error labels.
+ */
+#define FAULT_LOAD_FIRST	64
+
+/*
  * Fail each allocation of @run in turn, after @prepare, and @undo each
- * run that succeeded; see the top of the file. @last: only the last
- * @last allocations of a run (0: all of them).
+ * run that succeeded; see the top of the file. @last: a module load,
+ * whose last @last allocations fail in turn, and, where the kernel can
+ * tell them (fail_in_modules()), also the init's first FAULT_LOAD_FIRST.
  */
 static void fault_sweep(struct __test_metadata *_metadata,
 			struct mdev_self *self, fault_step_t prepare,
 			fault_step_t run, fault_step_t undo, unsigned int last)
 {
-	static char before[SNAPSHOT_SIZE], after[SNAPSHOT_SIZE];
-	char gfp[16], verbose[16], when[128];
+	char gfp[FAILSLAB_VAL], verbose[FAILSLAB_VAL];
+	char start[FAILSLAB_VAL], end[FAILSLAB_VAL];
 	unsigned int n = 1, first, refused = 0, tolerated = 0;
 	const char *name = _metadata->name;
 	int fd, ret, left;
@@ -226,6 +372,16 @@ static void fault_sweep(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, failslab_set("ignore-gfp-wait", "N", gfp));
 	ASSERT_EQ(0, failslab_set("verbose", "0", verbose));
 
+	if (last && fail_in_modules(fd, start, end)) {
+		n = fault_range(_metadata, self, prepare, run, undo, fd, 1,
+				FAULT_LOAD_FIRST + 1, &refused, &tolerated);
+		failslab_set("require-start", start, NULL);
+		failslab_set("require-end", end, NULL);
+		ksft_print_msg("%s: init allocations 1 to %u failed: %u refused, %u tolerated\n",
+			       name, n - 1, refused, tolerated);
+		refused = 0;
+		tolerated = 0;
+	}
 	if (last) {
 		/* Count a run's allocations: N past them never fails. */
 		ASSERT_EQ(0, prepare(self)) TH_LOG("%s: set-up", name);
@@ -239,34 +395,9 @@ static void fault_sweep(struct __test_metadata *_metadata,
 		n = FAULT_COUNT - left;
 		n = n > last ? n - last + 1 : 1;
 	}
-	for (first = n; n < first + FAULT_MAX_NTH; n++) {
-		ASSERT_EQ(0, prepare(self)) TH_LOG("%s: set-up", name);
-		snapshot(before, sizeof(before));
-		ASSERT_EQ(0, fail_nth_set(fd, n));
-		ret = run(self);
-		left = fail_nth_left(fd);
-		ASSERT_EQ(0, fail_nth_set(fd, 0));
-		if (left) {
-			/* It ran without reaching an Nth allocation. */
-			EXPECT_EQ(0, ret) TH_LOG("%s without a failure", name);
-			EXPECT_EQ(0, undo(self)) TH_LOG("%s: undo", name);
-			break;
-		}
-		if (ret) {
-			refused++;
-			snapshot(after, sizeof(after));
-			EXPECT_STREQ("", snapshot_diff(before, after))
-				TH_LOG("%s, allocation %u failed (%s): the state changed",
-				       name, n, strerror(-ret));
-		} else {
-			tolerated++;
-			EXPECT_EQ(0, undo(self))
-				TH_LOG("%s, allocation %u failed: undo", name, n);
-		}
-		snprintf(when, sizeof(when), "%s, allocation %u failed",
-			 name, n);
-		state_consistent(_metadata, NULL, when);
-	}
+	first = n;
+	n = fault_range(_metadata, self, prepare, run, undo, fd, first,
+			first + FAULT_MAX_NTH, &refused, &tolerated);
 	EXPECT_GT(first + FAULT_MAX_NTH, n)
 		TH_LOG("%s reached allocation %u", name, first + FAULT_MAX_NTH);
 	/* Refused: with the state unchanged. Tolerated: it succeeded. */
@@ -279,7 +410,6 @@ static void fault_sweep(struct __test_metadata *_metadata,
 	close(fd);
 }
 
-/* One test per operation: its set-up, the operation, its undo. */
 TEST_F_TIMEOUT(mdev, fault_mdev_create, 300)
 {
 	fault_sweep(_metadata, self, none, create_b, remove_b, 0);
@@ -323,7 +453,10 @@ TEST_F_TIMEOUT(mdev, fault_mdev_remove, 300)
 /*
  * The driver's init runs at the end of a module load: the last
  * FAULT_LOAD_LAST allocations of one, not those of the module loader
- * before it. The fixture's teardown finds the driver loaded again.
+ * before it, and where the kernel can count only the allocations made
+ * with module code on the stack, the first FAULT_LOAD_FIRST of the init
+ * (fail_in_modules()). The fixture's teardown finds the driver loaded
+ * again.
  */
 #define FAULT_LOAD_LAST	48
 
