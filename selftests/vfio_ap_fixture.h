@@ -11,6 +11,8 @@
 #ifndef _VFIO_AP_FIXTURE_SELFTEST_H_
 #define _VFIO_AP_FIXTURE_SELFTEST_H_
 
+#include <dirent.h>
+
 #include "../kselftest_harness.h"
 #include "vfio_ap_ref.h"
 #include "vfio_ap_resume.h"
@@ -197,6 +199,46 @@ static inline int sort_lines(char *text)
 	return 0;
 }
 
+/*
+ * The s390 debug feature's areas: the real vfio_ap registers one,
+ * "vfio_ap", as its init begins, and unregisters it at exit.
+ */
+#define S390DBF_DIR	"/sys/kernel/debug/s390dbf"
+
+/*
+ * "DIR:" and the names in DIR on one line, sorted ("none" for none): a
+ * name that appears or goes shows as that line's change. Returns the
+ * length written.
+ */
+static inline size_t dir_names(const char *dir, char *out, size_t size)
+{
+	char *name[64];
+	size_t len = snprintf(out, size, "%s:\n", dir);
+	unsigned int n = 0, i;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) && n < ARRAY_SIZE(name)) {
+		if (e->d_name[0] == '.')
+			continue;
+		name[n] = strdup(e->d_name);
+		if (name[n])
+			n++;
+	}
+	if (d)
+		closedir(d);
+	qsort(name, n, sizeof(*name), cmp_lines);
+	for (i = 0; i < n; i++) {
+		if (len < size)
+			len += snprintf(out + len, size - len, "%s%s", i ? " " : "",
+					name[i]);
+		free(name[i]);
+	}
+	if (len < size)
+		len += snprintf(out + len, size - len, "%s\n", n ? "" : "none");
+	return len < size ? len : size - 1;
+}
+
 /* The room a snapshot() takes. */
 #define SNAPSHOT_SIZE	65536
 
@@ -229,6 +271,7 @@ static inline void snapshot(char *out, size_t size)
 		if (n > 0)
 			len += n;
 	}
+	len += dir_names(S390DBF_DIR, out + len, size - len);
 	len += snprintf(out + len, size - len, "%s:\n%s\n", MATRIX_DIR,
 			access(MATRIX_DIR, F_OK) ? "absent" : "exists");
 	len += snprintf(out + len, size - len, "%s:\n%s\n",
