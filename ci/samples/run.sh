@@ -29,7 +29,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../tools/testing/lib.sh"
-out=${RESULTS:-$here/../../results/gate-samples-$(date +%Y%m%d-%H%M%S)}
+out=$(results_dir gate-samples) || die "cannot create a results directory"
 head=${GATE_HEAD:-none}
 pass=0
 fail=0

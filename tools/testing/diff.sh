@@ -37,8 +37,7 @@ case "$DIFF_SURVEY$DIFF_DEBUG" in
 [01][01]) ;;
 *) DIE_RC=2 die "DIFF_SURVEY and DIFF_DEBUG must be 0 or 1" ;;
 esac
-results=${RESULTS:-$PROJ/results/diff-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$results" || exit 3
+results=$(results_dir diff) || exit 3
 vm=$PROJ/tools/testing/vm
 t0=$(date +%s)
 

@@ -60,8 +60,7 @@ fi
 STRESS_SECONDS=${STRESS_SECONDS:-20}
 STRESS_THREADS=${STRESS_THREADS:-4}
 SEED=${SEED:-$(date +%s)}
-results=${RESULTS:-$PROJ/results/kselftest-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$results" || exit 3
+results=$(results_dir kselftest) || exit 3
 vm=$PROJ/tools/testing/vm
 t0=$(date +%s.%N)
 

@@ -22,8 +22,7 @@ set -uo pipefail
 check_tree_vars
 check_uint VM_TIMEOUT 30 86400
 tree=$(base_tree) || exit 3
-results=${RESULTS:-$PROJ/results/kunit-vm-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$results" || exit 3
+results=$(results_dir kunit-vm) || exit 3
 vm=$PROJ/tools/testing/vm
 
 step() {

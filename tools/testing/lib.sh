@@ -49,6 +49,29 @@ make_modules() {
 		"${mk[@]}" -j"${JOBS:-$(nproc)}" modules >>"$log" 2>&1
 }
 
+# results_dir NAME: make a new directory for a run's results and print
+# it: RESULTS if set, else results/NAME-DATE-TIME in the project. Runs
+# that start in the same second (make test runs two lanes at once) get
+# a directory each: mkdir, which fails on one that exists, picks the
+# name, with a suffix -2, -3, ... after the first.
+results_dir() {
+	local base d n=1
+
+	if [ -n "${RESULTS:-}" ]; then
+		mkdir -p "$RESULTS" && echo "$RESULTS"
+		return
+	fi
+	mkdir -p "$PROJ/results" || return 1
+	base=$PROJ/results/$1-$(date +%Y%m%d-%H%M%S)
+	d=$base
+	until mkdir "$d" 2>/dev/null; do
+		n=$((n + 1))
+		[ "$n" -le 99 ] || return 1
+		d=$base-$n
+	done
+	echo "$d"
+}
+
 need() {
 	local t
 	for t in "$@"; do

@@ -80,7 +80,7 @@ need git perl python3 flock
 tree=$(base_tree)
 upstream_tree "$tree"
 series_ver=$(tree_version "$tree")
-out=${out:-$PROJ/results/gate-$(date +%Y%m%d-%H%M%S)}
+[ -n "$out" ] || out=$(RESULTS= results_dir gate) || die "cannot create a results directory"
 mkdir -p "$out/logs" "$out/head" || die "cannot create $out"
 out=$(cd "$out" && pwd)
 t0=$(date +%s)

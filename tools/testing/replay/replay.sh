@@ -57,8 +57,7 @@ if [ "$DRIVER" = upstream ]; then
 fi
 dir=$(replay_dir)
 [ -d "$dir" ] || die "no replays for this driver: $dir is missing"
-out=${RESULTS:-$PROJ/results/replay-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$out" || exit 3
+out=$(results_dir replay) || exit 3
 
 known=$(cd "$dir" && ls -- *.patch 2>/dev/null | sed 's/\.patch$//')
 [ -n "$known" ] || die "$dir holds no replay patch"
