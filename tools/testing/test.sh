@@ -9,24 +9,33 @@
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+# The steps' input, checked once before any of them starts.
+check_tree_vars
+check_uint SEED 0 4294967295
+check_uint STRESS_SECONDS 0 3600
+check_uint STRESS_THREADS 1 16
+check_uint DIFF_OPS 1 10000000
 
-total_pass=0
-total_fail=0
-total_skip=0
-failed_steps=()
+# Each step's record, one line per step (lane, start, seconds, exit,
+# passed, failed, skipped, name), and what each failed step said about
+# its failure, printed again at the end: CI keeps only the tail of a
+# long log. The two lanes below write them at the same time, each to
+# files of its own.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+lane=main
+# Whether the lane's output is kept for later: then each step's start
+# and end are also shown as they happen, on fd 3.
+buffered=0
 
-step_times=()
-# What each failed step said about its failure, printed again at the end:
-# CI keeps only the tail of a long log.
-why_failed=$(mktemp)
-trap 'rm -f "$why_failed"' EXIT
-
+# step NAME CMD [ARG...]: run one step, show its output and record it.
 step() {
 	local name=$1 log cnt p f s n t0=$SECONDS
 	shift
-	log=$(mktemp)
-	cnt=$(mktemp)
+	log=$(mktemp -p "$work")
+	cnt=$(mktemp -p "$work")
 	echo "=== $name"
+	[ "$buffered" = 0 ] || echo "=== [lane $lane] $name: started (at $SECONDS s)" >&3
 	COUNTS_FILE=$cnt "$@" 2>&1 | tee "$log"
 	local rc=${PIPESTATUS[0]}
 	# judge.counts names a file it cannot read on stderr.
@@ -35,15 +44,10 @@ step() {
 		p=0 f=0 s=0
 		[ "$rc" != 0 ] || rc=1
 	fi
-	rm -f "$cnt"
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		f=1	# the step failed before it could count (build, boot)
 	fi
-	total_pass=$((total_pass + p))
-	total_fail=$((total_fail + f))
-	total_skip=$((total_skip + s))
 	if [ "$rc" != 0 ]; then
-		failed_steps+=("$name")
 		{
 			echo "--- $name (exit $rc):"
 			# The replay table, the verdicts, the new kernel reports
@@ -57,13 +61,16 @@ step() {
 			     }
 			     rep && /^  / { print; next }
 			     { rep = 0 }' "$log" | tail -n 60
-		} >>"$why_failed"
+		} >>"$work/why.$lane"
 	fi
-	step_times+=("$(printf '%6d s  %s' $((SECONDS - t0)) "$name")")
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$lane" "$t0" \
+		$((SECONDS - t0)) "$rc" "$p" "$f" "$s" "$name" >>"$work/steps.$lane"
+	rm -f "$log" "$cnt"
 	# Also as each step ends: a run cut off by CI's time limit still
 	# shows where the time went.
 	echo "=== $name: $((SECONDS - t0)) s, exit $rc (at $SECONDS s)"
-	rm -f "$log"
+	[ "$buffered" = 0 ] ||
+		echo "=== [lane $lane] $name: $((SECONDS - t0)) s, exit $rc (at $SECONDS s)" >&3
 }
 
 step "checkpatch" "$PROJ/tools/testing/checkpatch.sh"
@@ -88,7 +95,9 @@ nice -n 19 bash -c '
 	"$PROJ/tools/testing/vm/build-kernel.sh" >"$CACHE/prebuild.log" 2>&1 &
 prebuild_pid=$!
 set +m
-trap 'kill -- -"$prebuild_pid" 2>/dev/null; rm -f "$why_failed"' EXIT
+lane_pids=
+# shellcheck disable=SC2086 # the lanes' PIDs, each made a group's
+trap 'kill -- -"$prebuild_pid" ${lane_pids// / -} 2>/dev/null; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
 # The judge package's unittests: the console scanner on recorded
 # consoles, the verdict over the boots of small runs.
@@ -96,55 +105,103 @@ step "judge" judge tests
 step "runner input" "$PROJ/tools/testing/input-tests/run.sh"
 # The UML 6.12 KUnit run is the coverage build's: every suite, plus gcov.
 step "kunit um 6.12 + coverage" "$PROJ/tools/testing/coverage.sh"
-# KUnit on s390x: the suites as modules in the VM, on the debug kernel
-# of each version that the kselftest steps below use too.
-for v in 6.12 6.1; do
-	step "kunit s390 $v" env KVER=$v KDIR= "$PROJ/tools/testing/kunit-vm.sh"
-done
-# make replay runs make kselftest on the clean driver first, then once per
-# replay; the clean run's tests count here as the VM kselftests.
-step "kselftest s390 VM + replay" env DRIVER=model STRESS_SECONDS="${STRESS_SECONDS:-10}" \
-	STRESS_THREADS="${STRESS_THREADS:-2}" RUNS=1 BUG=all \
-	"$PROJ/tools/testing/replay/replay.sh"
-# Upstream mode: the real vfio_ap of each Debian tree under the same
-# suite; known findings (tools/testing/findings/) do not fail it. The
-# clean run is that kselftest run; then every replay of an upstream fix.
-# On 6.1 the destructive-operation table (vfio_ap_destroy_test), the
-# forced races (vfio_ap_race_test) and the life cycle after the bad
-# inputs (after_bad_input) are left out: 6.1's known kvm->lock
-# cycle (findings/6.1.txt) is reported at the first guest link of a
-# boot, lockdep is off after it, and so each of their tests with a guest
-# wants a boot of its own. The table alone took the 12 boots the runner
-# allows (VM_BOOTS) and 335 s, and 25 of its 48 cells still ran with
-# lockdep off; 6.1's other tests already take 12 boots. By hand:
-#   make kselftest DRIVER=upstream KVER=6.1 \
-#	VM_ONLY='destroy.*,race.*,after_bad_input.*'
-for v in 6.12 6.1; do
-	only=
+# The steps on the trees and kernels of one version, in order: KUnit on
+# s390x (the suites as modules in the VM, on the debug kernel of the
+# version, which the kselftest steps use too), the kselftests of the
+# model (on KVER's tree) and of the real vfio_ap, each with its replays,
+# and the differential.
+version_steps() {
+	local v=$1 only=
+
+	step "kunit s390 $v" env KVER="$v" KDIR= "$PROJ/tools/testing/kunit-vm.sh"
+	# make replay runs make kselftest on the clean driver first, then
+	# once per replay; the clean run's tests count here as the VM
+	# kselftests.
+	[ "$v" = "$KVER" ] &&
+		step "kselftest s390 VM + replay" env DRIVER=model \
+			STRESS_SECONDS="${STRESS_SECONDS:-10}" \
+			STRESS_THREADS="${STRESS_THREADS:-2}" RUNS=1 BUG=all \
+			"$PROJ/tools/testing/replay/replay.sh"
+	# Upstream mode: the real vfio_ap of each Debian tree under the
+	# same suite; known findings (tools/testing/findings/) do not fail
+	# it. The clean run is that kselftest run; then every replay of an
+	# upstream fix.
+	# On 6.1 the destructive-operation table (vfio_ap_destroy_test),
+	# the forced races (vfio_ap_race_test) and the life cycle after the
+	# bad inputs (after_bad_input) are left out: 6.1's known kvm->lock
+	# cycle (findings/6.1.txt) is reported at the first guest link of a
+	# boot, lockdep is off after it, and so each of their tests with a
+	# guest wants a boot of its own. The table alone took the 12 boots
+	# the runner allows (VM_BOOTS) and 335 s, and 25 of its 48 cells
+	# still ran with lockdep off; 6.1's other tests already take 12
+	# boots. By hand:
+	#   make kselftest DRIVER=upstream KVER=6.1 \
+	#	VM_ONLY='destroy.*,race.*,after_bad_input.*'
 	[ "$v" = 6.1 ] && only='mdev.*,bad_input.*,stress.*'
-	step "kselftest upstream $v + replay" env DRIVER=upstream KVER=$v KDIR= \
+	step "kselftest upstream $v + replay" env DRIVER=upstream KVER="$v" KDIR= \
 		VM_ONLY="$only" \
 		STRESS_SECONDS="${STRESS_SECONDS:-10}" \
 		STRESS_THREADS="${STRESS_THREADS:-2}" SEED="${SEED:-1000}" \
 		RUNS=1 BUG=all "$PROJ/tools/testing/replay/replay.sh"
-done
-# The model as an oracle: the same operations on the model and on the
-# real vfio_ap; only selftests/divergences.txt may differ.
-for v in 6.12 6.1; do
-	step "differential $v" env KVER=$v KDIR= SEED="${SEED:-1000}" \
+	# The model as an oracle: the same operations on the model and on
+	# the real vfio_ap; only selftests/divergences.txt may differ.
+	step "differential $v" env KVER="$v" KDIR= SEED="${SEED:-1000}" \
 		DIFF_OPS="${DIFF_OPS:-10000}" DIFF_SURVEY=0 DIFF_DEBUG=0 \
 		"$PROJ/tools/testing/diff.sh"
+}
+
+# The two versions' steps run at the same time, in two lanes: under TCG
+# a VM keeps one of the two CPUs busy much of the time, and the lanes
+# share no build directory (each version has its own prepared tree,
+# kernels and selftests; build-kernel.sh locks a kernel's directory
+# against the background builds). 6.12's lane shows its output as it
+# comes; 6.1's output is shown when both lanes are done, with a line for
+# each of its steps as it starts and ends. Each lane has a process group
+# of its own, which the exit trap stops, as it does the background
+# builds: this shell only waits, and so acts on a signal at once. The
+# steps after the lanes run alone: the gate's samples build the 6.12
+# selftests from series that may change them.
+exec 3>&1
+set -m
+for v in 6.12 6.1; do
+	(
+		lane=$v
+		[ "$v" = 6.12 ] || exec >"$work/lane-$v.log" 2>&1
+		[ "$v" = 6.12 ] || buffered=1
+		version_steps "$v"
+		: >"$work/lane-$v.done"
+	) &
+	lane_pids+=" $!"
+done
+set +m
+# shellcheck disable=SC2086 # the list of PIDs
+wait $lane_pids
+lane_pids=
+echo "=== the 6.1 lane's output:"
+cat "$work/lane-6.1.log"
+# A lane that stopped before its last step (a runner bug) fails make test.
+for v in 6.12 6.1; do
+	[ -e "$work/lane-$v.done" ] ||
+		printf 'main\t%s\t0\t1\t0\t1\t0\tthe %s lane (it stopped early)\n' \
+			"$SECONDS" "$v" >>"$work/steps.main"
 done
 step "upstream sources" "$PROJ/tools/testing/vm/check-sources.sh"
 step "ci/gate samples" "$PROJ/ci/samples/run.sh"
 
+# The steps in the order they started, with their lanes and starts.
+sort -t "$(printf '\t')" -k2,2n -s "$work"/steps.* >"$work/steps"
 echo "time of each step:"
-printf '  %s\n' "${step_times[@]}"
-printf '%6d s  in all\n' "$SECONDS" | sed 's/^/  /'
-if [ ${#failed_steps[@]} != 0 ]; then
+awk -F '\t' '{ printf "  %6d s  %s%s\n", $3, $8,
+		$1 == "main" ? "" : sprintf("  [lane %s, from %d s]", $1, $2) }' \
+	"$work/steps"
+printf '  %6d s  in all\n' "$SECONDS"
+read -r total_pass total_fail total_skip < <(awk -F '\t' \
+	'{ p += $5; f += $6; s += $7 } END { print p + 0, f + 0, s + 0 }' "$work/steps")
+failed_steps=$(awk -F '\t' '$4 != 0 { printf "%s%s", n++ ? ", " : "", $8 }' "$work/steps")
+if [ -n "$failed_steps" ]; then
 	echo "why they failed (the lines of their logs that say so):"
-	cat "$why_failed"
-	echo "failed steps: ${failed_steps[*]}"
+	cat "$work"/why.* 2>/dev/null
+	echo "failed steps: $failed_steps"
 fi
 echo "make test: $total_pass passed, $total_fail failed, $total_skip skipped"
-[ "$total_fail" = 0 ] && [ ${#failed_steps[@]} = 0 ]
+[ "$total_fail" = 0 ] && [ -z "$failed_steps" ]
