@@ -72,6 +72,20 @@ results_dir() {
 	echo "$d"
 }
 
+# lock_dir DIR: hold a lock on DIR (the file DIR.lock, on fd 5) until
+# the script ends. Runs that build into one directory (two make
+# kselftest of a checkout, make test's lanes and the gate) take turns
+# instead of building over each other's files, or reading them half
+# written.
+lock_dir() {
+	need flock
+	mkdir -p "$(dirname "$1")" || die "cannot create $(dirname "$1")"
+	exec 5>"$1.lock" || die "cannot open $1.lock"
+	flock -n 5 && return 0
+	echo "  ${1##*/}: another run builds it; waiting for it" >&2
+	flock 5 || die "cannot lock $1.lock"
+}
+
 need() {
 	local t
 	for t in "$@"; do

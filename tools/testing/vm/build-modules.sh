@@ -25,6 +25,7 @@ key=$PROJ
 [ -z "$replay" ] || key+=" $(sha256sum <"$replay")"
 src=$kbuild/vfio_ap_ref-src-$(echo "$key" | short_hash)
 stage=$src.stage
+lock_dir "$src"
 DRIVER=model stage_replay "$replay" "$stage"
 sync_dir "$stage" "$src"
 if [ "${KUNIT_MODULES:-0}" = 1 ]; then

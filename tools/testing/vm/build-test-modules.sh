@@ -14,6 +14,7 @@ set -euo pipefail
 
 kbuild=$1
 src=$kbuild/vfio_ap_test_modules-$(echo "$PROJ" | short_hash)
+lock_dir "$src"
 sync_dir "$PROJ/selftests/test_modules" "$src"
 log=$src/build.log
 : >"$log"

@@ -51,6 +51,7 @@ ours=("$PROJ"/upstream/*.[ch] "$PROJ"/upstream/Kbuild
 replay=${REPLAY:-}
 out=$kbuild/upstream-$(printf '%s\n%s\n%s\n%s\n' "$PROJ" "$src" "${extra[*]}" \
 	"$([ -z "$replay" ] || sha256sum <"$replay")" | short_hash)
+lock_dir "$out"
 mkdir -p "$out"
 for f in "${ours[@]}"; do
 	cmp -s "$f" "$out/${f##*/}" || cp "$f" "$out/"
