@@ -154,21 +154,29 @@ version_steps() {
 # a VM keeps one of the two CPUs busy much of the time, and the lanes
 # share no build directory (each version has its own prepared tree,
 # kernels and selftests; build-kernel.sh locks a kernel's directory
-# against the background builds). 6.12's lane shows its output as it
-# comes; 6.1's output is shown when both lanes are done, with a line for
-# each of its steps as it starts and ends. Each lane has a process group
-# of its own, which the exit trap stops, as it does the background
-# builds: this shell only waits, and so acts on a signal at once. The
-# steps after the lanes run alone: the gate's samples build the 6.12
-# selftests from series that may change them.
+# against the background builds, and the build scripts lock their
+# output directories). 6.1's lane, the shorter, also runs the check of
+# the real sources and the gate's samples, whose 6.12 kernels and
+# selftests the 6.12 lane builds or locks as it needs them. 6.12's lane
+# shows its output as it comes; 6.1's output is shown when both lanes
+# are done, with a line for each of its steps as it starts and ends.
+# Each lane has a process group of its own, which the exit trap stops,
+# as it does the background builds: this shell only waits, and so acts
+# on a signal at once.
 exec 3>&1
 set -m
 for v in 6.12 6.1; do
 	(
 		lane=$v
-		[ "$v" = 6.12 ] || exec >"$work/lane-$v.log" 2>&1
-		[ "$v" = 6.12 ] || buffered=1
+		if [ "$v" = 6.1 ]; then
+			exec >"$work/lane-$v.log" 2>&1
+			buffered=1
+		fi
 		version_steps "$v"
+		if [ "$v" = 6.1 ]; then
+			step "upstream sources" "$PROJ/tools/testing/vm/check-sources.sh"
+			step "ci/gate samples" "$PROJ/ci/samples/run.sh"
+		fi
 		: >"$work/lane-$v.done"
 	) &
 	lane_pids+=" $!"
@@ -185,8 +193,6 @@ for v in 6.12 6.1; do
 		printf 'main\t%s\t0\t1\t0\t1\t0\tthe %s lane (it stopped early)\n' \
 			"$SECONDS" "$v" >>"$work/steps.main"
 done
-step "upstream sources" "$PROJ/tools/testing/vm/check-sources.sh"
-step "ci/gate samples" "$PROJ/ci/samples/run.sh"
 
 # The steps in the order they started, with their lanes and starts.
 sort -t "$(printf '\t')" -k2,2n -s "$work"/steps.* >"$work/steps"
