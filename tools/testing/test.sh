@@ -74,24 +74,27 @@ step() {
 }
 
 step "checkpatch" "$PROJ/tools/testing/checkpatch.sh"
-# The kernels of the later steps build in the background at the lowest
-# priority while the steps before them run: 6.1's debug kernel, the
-# differentials' plain kernels and the gate's UML kernel. Under TCG a VM
-# leaves one of the two CPUs idle much of the time, and cold, the four
-# builds take about ten minutes. A step that needs one of them waits for
-# it (build-kernel.sh locks its build directory), and builds it itself,
+# The kernels of the later steps build in the background while the
+# steps before them run: first the two debug kernels, which the lanes
+# below need first thing, at normal priority (cold, they take the CPU
+# time the UML KUnit step leaves); then the differentials' plain kernels
+# and the gate's UML kernel at the lowest, in the CPU time the lanes'
+# VMs leave idle. A step that needs one of them waits for it
+# (build-kernel.sh locks its build directory), and builds it itself,
 # with its errors, if the background build failed. Its log:
 # $CACHE/prebuild.log. Job control for this one job: it gets a process
 # group of its own, so that the exit trap stops all of it (make and its
 # compilers) when make test ends or is stopped.
 mkdir -p "$CACHE"
 set -m
-nice -n 19 bash -c '
-	KVER=6.1 KDIR= "$1" || true
+bash -c '
 	for v in 6.12 6.1; do
-		KVER=$v KDIR= VM_DEBUG=0 "$1" || true
+		KVER=$v KDIR= "$1" || true
 	done
-	KARCH=um KVER=6.12 KDIR= "$1" || true' prebuild \
+	for v in 6.12 6.1; do
+		KVER=$v KDIR= VM_DEBUG=0 nice -n 19 "$1" || true
+	done
+	KARCH=um KVER=6.12 KDIR= nice -n 19 "$1" || true' prebuild \
 	"$PROJ/tools/testing/vm/build-kernel.sh" >"$CACHE/prebuild.log" 2>&1 &
 prebuild_pid=$!
 set +m
