@@ -8,15 +8,15 @@
 #ifndef VFIO_AP_TORTURE_H
 #define VFIO_AP_TORTURE_H
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vfio_ap_ref.h"
+#include "vfio_ap_torture_abi.h"
 
 #define TORTURE_DIR		"/sys/kernel/debug/vfio_ap_torture"
-#define TORTURE_MAX_ROWS	512	/* as the module's */
-#define TORTURE_MAX_ACTORS	16
 #define TORTURE_MAX_ERRNOS	8	/* distinct errnos kept per row */
 
 /**
@@ -25,12 +25,10 @@
  * @ops: operations run
  * @ok: of those, successful
  * @max_us: the longest, in microseconds
- * @ns: the time the actor's threads ran
  */
 struct torture_actor_result {
-	char name[16];
+	char name[TORTURE_NAME_LEN];
 	unsigned long ops, ok, max_us;
-	unsigned long long ns;
 };
 
 /**
@@ -92,6 +90,9 @@ static inline int torture_run(int seconds, int threads, unsigned long long seed)
 			   seed);
 }
 
+/* The width of the name in the sscanf() of torture_read() below. */
+static_assert(TORTURE_NAME_LEN == 16, "actor %15s");
+
 /* Read the result file into @res; 0 or -EPROTO on a line it cannot read. */
 static inline int torture_read(struct torture_result *res)
 {
@@ -111,9 +112,8 @@ static inline int torture_read(struct torture_result *res)
 
 		if (!strncmp(line, "actor ", 6)) {
 			if (res->nr_actors == TORTURE_MAX_ACTORS ||
-			    sscanf(line, "actor %15s ops %lu ok %lu max_us %lu ns %llu",
-				   a->name, &a->ops, &a->ok, &a->max_us,
-				   &a->ns) != 5)
+			    sscanf(line, "actor %15s ops %lu ok %lu max_us %lu",
+				   a->name, &a->ops, &a->ok, &a->max_us) != 4)
 				return -EPROTO;
 			res->nr_actors++;
 			continue;

@@ -22,7 +22,7 @@
  *          rows at random (a generator seeded from SEED, actor and
  *          thread) for SECONDS, then stop; the write returns when they
  *          have. Counts add up over runs.
- *  result  per actor "actor NAME ops N ok N max_us N ns N", then per row
+ *  result  per actor "actor NAME ops N ok N max_us N", then per row
  *          "row I ok N err N seq S errnos E...": S orders the rows' last
  *          successful operations (0: none), so a test can tell which of
  *          two rows of one owner succeeded last; E are the errnos the
@@ -50,11 +50,10 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#define TORTURE_MAX_ROWS	512
-#define TORTURE_MAX_ACTORS	16
+#include "vfio_ap_torture_abi.h"
+
 #define TORTURE_MAX_THREADS	16
 #define TORTURE_MAX_SECONDS	3600
-#define TORTURE_NAME_LEN	16
 #define TORTURE_PATH_LEN	192
 #define TORTURE_VALUE_LEN	48
 #define TORTURE_READ_LEN	256
@@ -90,14 +89,12 @@ struct torture_row {
  * @ops: operations run
  * @ok: of those, successful
  * @max_us: the longest operation, in microseconds
- * @ns: the time its threads ran, summed over the runs
  */
 struct torture_actor {
 	char name[TORTURE_NAME_LEN];
 	atomic_long_t ops;
 	atomic_long_t ok;
 	atomic_long_t max_us;
-	u64 ns;
 };
 
 /**
@@ -137,11 +134,12 @@ static u64 torture_next(u64 *s)
 	return z ^ (z >> 31);
 }
 
-/* Run row @i of thread @t once; 0 or a negative errno. */
-static int torture_op(struct torture_thread *t, int i)
+/*
+ * Run row @r once, on the thread's open file @f of it (opened if NULL);
+ * 0 or a negative errno.
+ */
+static int torture_op(const struct torture_row *r, struct file **f)
 {
-	struct torture_row *r = torture_rows[t->rows[i]];
-	struct file **f = &t->files[i];
 	char buf[TORTURE_READ_LEN];
 	loff_t pos = 0;
 	ssize_t n;
@@ -191,7 +189,7 @@ static int torture_thread_fn(void *arg)
 		i = torture_next(&t->rng) % t->nr;
 		r = torture_rows[t->rows[i]];
 		start = ktime_get();
-		ret = torture_op(t, i);
+		ret = torture_op(r, &t->files[i]);
 		torture_note_max(&a->max_us,
 				 ktime_us_delta(ktime_get(), start));
 		atomic_long_inc(&a->ops);
@@ -246,8 +244,6 @@ static int torture_run(unsigned int seconds, int nthreads, u64 seed)
 {
 	struct torture_thread *th;
 	int n = torture_nr_actors * nthreads, started = 0, ret = 0;
-	ktime_t start;
-	u64 elapsed;
 
 	lockdep_assert_held(&torture_lock);
 	if (!n)
@@ -258,7 +254,6 @@ static int torture_run(unsigned int seconds, int nthreads, u64 seed)
 	for (int i = 0; i < n && !ret; i++)
 		ret = torture_thread_init(&th[i], i / nthreads, i % nthreads,
 					  nthreads, seed);
-	start = ktime_get();
 	for (int i = 0; i < n && !ret; i++) {
 		th[i].task = kthread_run(torture_thread_fn, &th[i], "ap_torture/%d",
 					 i);
@@ -272,9 +267,6 @@ static int torture_run(unsigned int seconds, int nthreads, u64 seed)
 		msleep_interruptible(seconds * MSEC_PER_SEC);
 	for (int i = 0; i < started; i++)
 		kthread_stop(th[i].task);
-	elapsed = ktime_to_ns(ktime_sub(ktime_get(), start));
-	for (int a = 0; a < torture_nr_actors; a++)
-		torture_actors[a].ns += elapsed;
 	torture_free_threads(th, n);
 	return ret;
 }
@@ -409,10 +401,10 @@ static int torture_result_show(struct seq_file *s, void *unused)
 	for (int a = 0; a < torture_nr_actors; a++) {
 		struct torture_actor *ac = &torture_actors[a];
 
-		seq_printf(s, "actor %s ops %ld ok %ld max_us %ld ns %llu\n",
+		seq_printf(s, "actor %s ops %ld ok %ld max_us %ld\n",
 			   ac->name, atomic_long_read(&ac->ops),
 			   atomic_long_read(&ac->ok),
-			   atomic_long_read(&ac->max_us), ac->ns);
+			   atomic_long_read(&ac->max_us));
 	}
 	for (int i = 0; i < torture_nr_rows; i++) {
 		struct torture_row *r = torture_rows[i];

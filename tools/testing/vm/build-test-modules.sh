@@ -15,7 +15,16 @@ set -euo pipefail
 kbuild=$1
 src=$kbuild/vfio_ap_test_modules-$(echo "$PROJ" | short_hash)
 lock_dir "$src"
-sync_dir "$PROJ/selftests/test_modules" "$src"
+# The module's sources and the header it shares with the tests' side,
+# staged and synced: an unchanged file keeps its time, and is not built
+# again.
+stage=$src.stage
+rm -rf "$stage"
+cp -r "$PROJ/selftests/test_modules" "$stage" &&
+	cp "$PROJ/selftests/vfio_ap_torture_abi.h" "$stage/" ||
+	die "cannot stage the test modules in $stage"
+sync_dir "$stage" "$src"
+rm -rf "$stage"
 log=$src/build.log
 : >"$log"
 make_modules "$kbuild" "$src" "$log" ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- ||
