@@ -55,6 +55,10 @@ refused DIFF_OPS=0 diff.sh
 refused SEED=x diff.sh
 refused KVER=6.6 diff.sh
 refused ARCH=x86 kunit.sh
+refused SEED=abc test.sh
+refused STRESS_THREADS=17 test.sh
+refused KVER=5.4 test.sh
+refused DIFF_OPS=0 test.sh
 refused JOBS=many kunit.sh
 
 counts "runner input" "$pass" "$fail"
