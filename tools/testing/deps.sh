@@ -13,7 +13,7 @@ PKGS=(linux-source-6.12 linux-source-6.1
       qemu-system-misc busybox-static:s390x
       flex bison bc libelf-dev libssl-dev python3
       make gcc libc6-dev xz-utils cpio gzip rsync lcov perl git patch sparse
-      graphviz)
+      graphviz procps)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -15,6 +15,13 @@ check_uint SEED 0 4294967295
 check_uint STRESS_SECONDS 0 3600
 check_uint STRESS_THREADS 1 16
 check_uint DIFF_OPS 1 10000000
+# A step that runs make test again (input-tests/run.sh tries its input
+# checks) would recurse without end if those checks were broken: make
+# test does not start inside itself. After the checks, which a nested
+# run with bad input must still reach.
+[ -z "${VFIO_AP_REF_TEST_PID:-}" ] ||
+	die "make test runs already (pid $VFIO_AP_REF_TEST_PID); not again inside it"
+export VFIO_AP_REF_TEST_PID=$$
 
 # Each step's record, one line per step (lane, start, seconds, exit,
 # passed, failed, skipped, name), and what each failed step said about

@@ -4,12 +4,16 @@
 # The runners' input checks: each case runs a runner with one bad
 # variable and must exit 2, before any work, with a message naming the
 # variable. A case that is not refused would build and boot: it is cut
-# off after 60 s and fails. Results go to a temporary directory.
+# off after 60 s (killed 5 s later if it has not ended, with whatever it
+# started) and fails. Results go to a temporary directory. make test,
+# when it does not refuse, does not start again inside itself (its
+# runner input step would run these cases again).
 # Prints "runner input: N passed, N failed".
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib.sh"
+need setsid pkill timeout
 t=$here/..
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -19,10 +23,17 @@ fail=0
 # refused NAME=VALUE RUNNER [NAME=VALUE...]: RUNNER, with the first
 # assignment (and the others), exits 2 and names the first's variable.
 refused() {
-	local bad=$1 runner=$2 rc
+	local bad=$1 runner=$2 rc sid
 	shift 2
-	uncounted env "$bad" "$@" RESULTS="$tmp/out" timeout 60 "$t/$runner" >"$tmp/log" 2>&1
+	# In a session of its own, whose every process (the background
+	# builds of a make test too, in process groups of their own) is
+	# killed once it ends or is cut off.
+	COUNTS_FILE= setsid env "$bad" "$@" RESULTS="$tmp/out" \
+		timeout -k 5 60 "$t/$runner" >"$tmp/log" 2>&1 &
+	sid=$!
+	wait "$sid"
 	rc=$?
+	pkill -KILL -s "$sid" 2>/dev/null
 	if [ "$rc" = 2 ] && grep -q "^error: ${bad%%=*}=" "$tmp/log"; then
 		pass=$((pass + 1))
 	else
