@@ -109,12 +109,24 @@ lane_pids=
 # shellcheck disable=SC2086 # the lanes' PIDs, each made a group's
 trap 'kill -- -"$prebuild_pid" ${lane_pids// / -} 2>/dev/null; rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
-# The judge package's unittests: the console scanner on recorded
-# consoles, the verdict over the boots of small runs.
-step "judge" judge tests
-step "runner input" "$PROJ/tools/testing/input-tests/run.sh"
-# The UML 6.12 KUnit run is the coverage build's: every suite, plus gcov.
-step "kunit um 6.12 + coverage" "$PROJ/tools/testing/coverage.sh"
+# The steps before the lanes run as the lanes do, in a process group of
+# their own that this shell waits for, so that a signal stops make test
+# at once, not when the running step ends (the UML build takes minutes
+# cold).
+set -m
+(
+	# The judge package's unittests: the console scanner on recorded
+	# consoles, the verdict over the boots of small runs.
+	step "judge" judge tests
+	step "runner input" "$PROJ/tools/testing/input-tests/run.sh"
+	# The UML 6.12 KUnit run is the coverage build's: every suite, plus
+	# gcov.
+	step "kunit um 6.12 + coverage" "$PROJ/tools/testing/coverage.sh"
+) &
+lane_pids=" $!"
+set +m
+wait $lane_pids
+lane_pids=
 # The steps on the trees and kernels of one version, in order: KUnit on
 # s390x (the suites as modules in the VM, on the debug kernel of the
 # version, which the kselftest steps use too), the kselftests of the
