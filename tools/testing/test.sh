@@ -102,7 +102,7 @@ bash -c '
 		KVER=$v KDIR= VM_DEBUG=0 nice -n 19 "$1" || true
 	done
 	KARCH=um KVER=6.12 KDIR= nice -n 19 "$1" || true' prebuild \
-	"$PROJ/tools/testing/vm/build-kernel.sh" >"$CACHE/prebuild.log" 2>&1 &
+	"$PROJ/tools/testing/vm/build-kernel.sh" </dev/null >"$CACHE/prebuild.log" 2>&1 &
 prebuild_pid=$!
 set +m
 lane_pids=
@@ -112,7 +112,8 @@ trap 'exit 130' INT TERM
 # The steps before the lanes run as the lanes do, in a process group of
 # their own that this shell waits for, so that a signal stops make test
 # at once, not when the running step ends (the UML build takes minutes
-# cold).
+# cold). Such groups read nothing from a terminal: a background group
+# that did would be stopped (SIGTTIN).
 set -m
 (
 	# The judge package's unittests: the console scanner on recorded
@@ -122,7 +123,7 @@ set -m
 	# The UML 6.12 KUnit run is the coverage build's: every suite, plus
 	# gcov.
 	step "kunit um 6.12 + coverage" "$PROJ/tools/testing/coverage.sh"
-) &
+) </dev/null &
 lane_pids=" $!"
 set +m
 wait $lane_pids
@@ -200,7 +201,7 @@ for v in 6.12 6.1; do
 			step "ci/gate samples" "$PROJ/ci/samples/run.sh"
 		fi
 		: >"$work/lane-$v.done"
-	) &
+	) </dev/null &
 	lane_pids+=" $!"
 done
 set +m
