@@ -53,6 +53,12 @@ if [ -n "${VM_STOP_GRACE:-}" ]; then
 fi
 judge watch "$log" "${watch[@]}" &
 watcher=$!
+# timeout runs in a process group of its own, which a signal to the
+# runner's does not reach: a runner that is stopped stops its VM here,
+# instead of leaving it to run until its watchdog.
+trap 'kill "$qemu" "$watcher" 2>/dev/null' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 wait "$qemu"
 rc=$?
 wait "$watcher"
