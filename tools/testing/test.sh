@@ -15,6 +15,8 @@ check_uint SEED 0 4294967295
 check_uint STRESS_SECONDS 0 3600
 check_uint STRESS_THREADS 1 16
 check_uint DIFF_OPS 1 10000000
+check_uint TEST_LANES 0 1
+TEST_LANES=${TEST_LANES:-0}
 # A step that runs make test again (input-tests/run.sh tries its input
 # checks) would recurse without end if those checks were broken: make
 # test does not start inside itself. After the checks, which a nested
@@ -173,7 +175,14 @@ version_steps() {
 		"$PROJ/tools/testing/diff.sh"
 }
 
-# The two versions' steps run at the same time, in two lanes: under TCG
+# With TEST_LANES=1 the two versions' steps run at the same time; by
+# default one lane runs after the other. Side by side, each VM runs
+# slower (about 1.3 to 1.7 times), and two of the four make tests run
+# so failed on something timing-dependent: a VFIO core race, now a
+# known finding, and a bad-input test of the simulated AP machine's
+# config file whose state comparison saw a queue change (not yet
+# understood). Until the second is, the lanes stay opt-in.
+# In two lanes at the same time: under TCG
 # a VM keeps one of the two CPUs busy much of the time, and the lanes
 # share no build directory (each version has its own prepared tree,
 # kernels and selftests; build-kernel.sh locks a kernel's directory
@@ -191,7 +200,7 @@ set -m
 for v in 6.12 6.1; do
 	(
 		lane=$v
-		if [ "$v" = 6.1 ]; then
+		if [ "$v" = 6.1 ] && [ "$TEST_LANES" = 1 ]; then
 			exec >"$work/lane-$v.log" 2>&1
 			buffered=1
 		fi
@@ -203,13 +212,17 @@ for v in 6.12 6.1; do
 		: >"$work/lane-$v.done"
 	) </dev/null &
 	lane_pids+=" $!"
+	# One after the other unless TEST_LANES=1 (see above).
+	[ "$TEST_LANES" = 1 ] || wait $!
 done
 set +m
 # shellcheck disable=SC2086 # the list of PIDs
 wait $lane_pids
 lane_pids=
-echo "=== the 6.1 lane's output:"
-cat "$work/lane-6.1.log"
+if [ -e "$work/lane-6.1.log" ]; then
+	echo "=== the 6.1 lane's output:"
+	cat "$work/lane-6.1.log"
+fi
 # A lane that stopped before its last step (a runner bug) fails make test.
 for v in 6.12 6.1; do
 	[ -e "$work/lane-$v.done" ] ||
