@@ -182,9 +182,8 @@ version_steps() {
 # known finding, and a bad-input test of the simulated AP machine's
 # config file whose state comparison saw a queue change (not yet
 # understood). Until the second is, the lanes stay opt-in.
-# In two lanes at the same time: under TCG
-# a VM keeps one of the two CPUs busy much of the time, and the lanes
-# share no build directory (each version has its own prepared tree,
+# Side by side is worth having: under TCG a VM keeps one of the two
+# CPUs busy much of the time. The lanes share no build directory (each version has its own prepared tree,
 # kernels and selftests; build-kernel.sh locks a kernel's directory
 # against the background builds, and the build scripts lock their
 # output directories). 6.1's lane, the shorter, also runs the check of
