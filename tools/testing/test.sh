@@ -60,12 +60,14 @@ step() {
 		{
 			echo "--- $name (exit $rc):"
 			# The replay table, the verdicts, the new kernel reports
-			# (kselftest's and KUnit's) and stale findings, the failed
+			# (kselftest's and KUnit's), where a VM the watchdog
+			# killed was (judge/vmstate.py), stale findings, the failed
 			# tests (known ones too) and the counts that failed.
 			awk '/^\| / || /^verdict: / || /stale|^infrastructure/ ||
 			     /^FAIL / || /^  [a-z_.]+ +fail / ||
 			     / [0-9]+ passed, [1-9][0-9]* failed/ { print; next }
-			     /^kernel reports: [1-9]/ || /^report: .* -- NEW$/ {
+			     /^kernel reports: [1-9]/ || /^report: .* -- NEW$/ ||
+			     /^host watchdog, boot / {
 				     rep = 1; print; next
 			     }
 			     rep && /^  / { print; next }

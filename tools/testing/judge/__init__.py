@@ -12,6 +12,7 @@ judge MODULE ARGS... does both).
 - junit: the one JUnit XML writer
 - verdict: the verdict of a kselftest run
 - watch: the console watcher boot.sh runs beside QEMU
+- vmstate: where the vCPUs are, asked of QEMU before its watchdog fires
 - vmcov: the coverage a kselftest run reached in the driver under test
 - diff: the verdict of a differential run
 - ktap: KUnit's KTAP on a console, read with the tree's kunit.py

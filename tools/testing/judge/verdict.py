@@ -452,6 +452,12 @@ def main():
             stall['line']))
         rows += ['    ' + f for f in stall_stack(b, stall['line'])] or \
             ['    (no call trace)']
+    for b in boots:
+        vm = [m[len('HOST: vmstate: '):] for m in b.markers
+              if m.startswith('HOST: vmstate: ')]
+        if vm:
+            rows.append('host watchdog, boot %d: what QEMU said of the VM 15 s before:' % b.number)
+            rows += ['  ' + l for l in vm]
     if new_failures:
         rows.append('failures: %d%s' % (len(folded(new_failures)), ''.join(
             '\n  %s%s' % (f['title'], where(bs)) for f, _, bs in folded(new_failures))))

@@ -25,12 +25,16 @@ VM_TIMEOUT=${VM_TIMEOUT:-600}
 # gives upstream mode's RCU more time).
 append="oops=panic panic=-1 hung_task_panic=1 softlockup_panic=1"
 append+=" rcupdate.rcu_cpu_stall_timeout=60"
-append+=" kmemleak=on loglevel=7 $*"
+append+=" kmemleak=on loglevel=7 selftest.vm_timeout=$VM_TIMEOUT $*"
 # 512 MiB: kmemleak scans every page and KASAN shadows it; at 2 GiB the
 # three scans of a run took 170 s of its 280, at 512 MiB 70 s of 180.
 cmd=(qemu-system-s390x -machine s390-ccw-virtio -cpu qemu -smp "${VM_SMP:-2}"
      -m "${VM_MEM:-512}" -nodefaults -nographic -serial stdio -no-reboot
      -kernel "$kernel" -initrd "$initrd" -append "$append")
+# QMP, for the report of a VM the watchdog kills (judge/vmstate.py). A
+# directory of its own: a socket's path is short (108 bytes).
+qmpdir=$(mktemp -d)
+cmd+=(-qmp "unix:$qmpdir/qmp.sock,server=on,wait=off")
 printf '%q ' "${cmd[@]}" >"$(dirname "$log")/qemu-cmdline.txt"
 echo "$append" >"$(dirname "$log")/kernel-cmdline.txt"
 # The watcher timestamps the console (console.times), measures boot to
@@ -53,22 +57,33 @@ if [ -n "${VM_STOP_GRACE:-}" ]; then
 fi
 judge watch "$log" "${watch[@]}" &
 watcher=$!
+# Where the vCPUs are, 15 s before the watchdog: a run it ends has no
+# kernel report to say. Ends with QEMU when QEMU ends first.
+vmstate=(--at $((VM_TIMEOUT > 30 ? VM_TIMEOUT - 15 : VM_TIMEOUT / 2))
+	 --pid "$qemu" --console "$log")
+map=${kernel%/arch/s390/boot/bzImage}/System.map
+[ -f "$map" ] && vmstate+=(--map "$map")
+judge vmstate "$qmpdir/qmp.sock" "${vmstate[@]}" >"$dir/vmstate.txt" 2>&1 &
+dumper=$!
 # timeout runs in a process group of its own, which a signal to the
 # runner's does not reach: a runner that is stopped stops its VM here,
 # instead of leaving it to run until its watchdog.
-trap 'kill "$qemu" "$watcher" 2>/dev/null' EXIT
+trap 'kill "$qemu" "$watcher" "$dumper" 2>/dev/null; rm -rf "$qmpdir"' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 wait "$qemu"
 rc=$?
-wait "$watcher"
+wait "$watcher" "$dumper"
 set -e
 if [ -f "$dir/stopped.txt" ]; then
 	echo "HOST: stopped $(cat "$dir/stopped.txt")s after the first detection" >>"$log"
 	exit 0
 fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	echo "HOST: watchdog fired after ${VM_TIMEOUT}s" >>"$log"
+	{
+		echo "HOST: watchdog fired after ${VM_TIMEOUT}s"
+		sed 's/^/HOST: /' "$dir/vmstate.txt"
+	} >>"$log"
 	exit 124
 fi
 exit "$rc"

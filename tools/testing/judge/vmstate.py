@@ -1,0 +1,310 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Where a VM's CPUs are, asked of QEMU just before its watchdog kills it.
+
+A run the host watchdog ends has no kernel report: the guest's own
+detectors (hung task, RCU stall, the stall watcher) did not fire, or
+could not print. What it was doing is then only in QEMU: this asks QEMU's
+QMP monitor for each vCPU's registers a few times, a second apart, and
+writes per vCPU its state in each sample (user space, waiting: the guest
+idles, or the kernel function it ran), then the kernel backtrace of the
+last sample (s390's back chain), and how much CPU QEMU used meanwhile
+(about 100% per vCPU when the guest spins; near 0 when it idles, or when
+QEMU itself is stuck). boot.sh appends it to the console log, each line
+prefixed "HOST: ", after its watchdog line.
+
+Addresses are named with the kernel's System.map, moved by the running
+kernel's _stext (init.sh prints "INIT: kernel _stext ADDR"), and with
+the modules' load addresses /init listed last ("INIT: module NAME SIZE
+ADDR"): a module that a test loaded again since may have moved.
+
+Usage: python3 -m judge.vmstate SOCKET --at SECONDS --pid PID
+       --console LOG [--map System.map] [--samples N]
+Waits SECONDS, then writes the report on stdout; exits at once, writing
+nothing, when QEMU (PID) ends before. A monitor that does not answer is
+said in one line.
+"""
+
+import argparse
+import bisect
+import json
+import os
+import re
+import socket
+import sys
+import time
+
+# The PSW mask's wait (bit 14) and problem-state (bit 15) bits.
+PSW_WAIT = 1 << (63 - 14)
+PSW_PROBLEM = 1 << (63 - 15)
+# struct stack_frame (arch/s390/include/asm/stacktrace.h, packed stack):
+# nine words, the saved gprs 6-15, the back chain. A function saves its
+# caller's r14 in the frame its back chain points to.
+SF_GPR14 = (9 + 8) * 8
+SF_BACKCHAIN = (9 + 10) * 8
+# A zero back chain: an interrupt's struct pt_regs follows the frame
+# (STACK_FRAME_OVERHEAD, 160 bytes): args[1], psw (mask, addr), gprs[16].
+STACK_FRAME_OVERHEAD = 160
+REGS_PSW_ADDR = 2 * 8
+REGS_GPR15 = (3 + 15) * 8
+MAX_FRAMES = 24
+
+CPU_HEAD = re.compile(r'^CPU#(\d+)')
+PSW = re.compile(r'^PSW=mask ([0-9a-f]+) addr ([0-9a-f]+)')
+REG = re.compile(r'R(\d\d)=([0-9a-f]+)')
+STEXT = re.compile(r'^INIT: kernel _stext ([0-9a-f]+)')
+MODULE = re.compile(r'^INIT: module (\S+) (\d+) (?:0x)?([0-9a-f]+)')
+
+
+def parse_registers(text):
+    """{cpu: {'mask': int, 'addr': int, 'r14': int, 'r15': int}} from
+    the text of HMP's "info registers -a" on s390x."""
+    cpus, cur = {}, None
+    for line in text.splitlines():
+        m = CPU_HEAD.match(line)
+        if m:
+            cur = cpus.setdefault(int(m.group(1)), {})
+            continue
+        if cur is None:
+            continue
+        m = PSW.match(line)
+        if m:
+            cur['mask'], cur['addr'] = int(m.group(1), 16), int(m.group(2), 16)
+        for n, v in REG.findall(line):
+            if n in ('14', '15'):
+                cur['r' + n] = int(v, 16)
+    return {c: r for c, r in cpus.items()
+            if {'mask', 'addr', 'r14', 'r15'} <= r.keys()}
+
+
+class Symbols:
+    """Names kernel and module addresses: System.map's text symbols moved
+    by @offset, and @modules, (name, size, address) each."""
+
+    def __init__(self, system_map=None, offset=0, modules=()):
+        self.addrs, self.names = [], []
+        syms = []
+        if system_map:
+            try:
+                with open(system_map, encoding='utf-8') as f:
+                    for line in f:
+                        p = line.split()
+                        if len(p) == 3 and p[1] in 'tTwW':
+                            syms.append((int(p[0], 16) + offset, p[2]))
+            except (OSError, ValueError):
+                syms = []
+        syms.sort()
+        self.addrs = [a for a, _ in syms]
+        self.names = [n for _, n in syms]
+        self.modules = list(modules)
+
+    def name(self, addr):
+        """"func+0xoff", "[module]+0xoff" or the bare address."""
+        for mod, size, base in self.modules:
+            if base <= addr < base + size:
+                return '[%s]+0x%x' % (mod, addr - base)
+        i = bisect.bisect_right(self.addrs, addr) - 1
+        # A kernel function is shorter than a MiB.
+        if i >= 0 and addr - self.addrs[i] < 1 << 20:
+            return '%s+0x%x' % (self.names[i], addr - self.addrs[i])
+        return '0x%x' % addr
+
+
+def console_layout(path):
+    """The kernel's _stext and the modules (name, size, address) the last
+    listing on the console @path gave."""
+    stext, modules = None, []
+    try:
+        with open(path, encoding='utf-8', errors='replace') as f:
+            for line in f:
+                line = line.rstrip('\r\n')
+                m = STEXT.match(line)
+                if m:
+                    stext = int(m.group(1), 16)
+                    continue
+                if line == 'INIT: modules':
+                    modules = []
+                    continue
+                m = MODULE.match(line)
+                if m:
+                    modules.append((m.group(1), int(m.group(2)), int(m.group(3), 16)))
+    except OSError:
+        pass
+    return stext, modules
+
+
+def map_stext(path):
+    """_stext of System.map @path, or None."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            for line in f:
+                p = line.split()
+                if len(p) == 3 and p[2] == '_stext':
+                    return int(p[0], 16)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+class Monitor:
+    """A QMP connection; hmp() runs a human monitor command."""
+
+    def __init__(self, path, timeout=5.0):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.settimeout(timeout)
+        self.sock.connect(path)
+        self.f = self.sock.makefile('rw', encoding='utf-8')
+        self.f.readline()
+        self.call('qmp_capabilities')
+
+    def call(self, cmd, **args):
+        msg = {'execute': cmd}
+        if args:
+            msg['arguments'] = args
+        self.f.write(json.dumps(msg) + '\n')
+        self.f.flush()
+        while True:
+            line = self.f.readline()
+            if not line:
+                raise OSError('the monitor closed its socket')
+            r = json.loads(line)
+            if 'return' in r:
+                return r['return']
+            if 'error' in r:
+                raise OSError(r['error'].get('desc', 'error'))
+
+    def hmp(self, line, cpu=None):
+        args = {'command-line': line}
+        if cpu is not None:
+            args['cpu-index'] = cpu
+        return self.call('human-monitor-command', **args)
+
+    def read64(self, cpu, addr):
+        """The doubleword at kernel virtual @addr, through @cpu's DAT."""
+        out = self.hmp('x /1gx 0x%x' % addr, cpu)
+        m = re.search(r':\s*0x([0-9a-f]+)', out)
+        if not m:
+            raise ValueError(out.strip())
+        return int(m.group(1), 16)
+
+
+def backtrace(mon, cpu, regs):
+    """@cpu's kernel back chain from its r15, as arch/s390/kernel/
+    unwind_bc.c walks it: (return address, whether an interrupt's
+    registers gave it) each."""
+    out, sp = [], regs['r15']
+    try:
+        while len(out) < MAX_FRAMES:
+            bc = mon.read64(cpu, sp + SF_BACKCHAIN)
+            if bc:
+                # Bounded by MAX_FRAMES: a stack switch may go down.
+                if bc == sp:
+                    break
+                out.append((mon.read64(cpu, bc + SF_GPR14), False))
+                sp = bc
+                continue
+            pt = sp + STACK_FRAME_OVERHEAD
+            # The interrupted context was user space: the end.
+            if mon.read64(cpu, pt + REGS_PSW_ADDR - 8) & PSW_PROBLEM:
+                break
+            ip = mon.read64(cpu, pt + REGS_PSW_ADDR)
+            sp = mon.read64(cpu, pt + REGS_GPR15)
+            if not ip or not sp:
+                break
+            out.append((ip, True))
+    except (OSError, ValueError):
+        pass
+    return out
+
+
+def state(regs, syms):
+    if regs['mask'] & PSW_WAIT:
+        return 'waiting (idle)'
+    if regs['mask'] & PSW_PROBLEM:
+        return 'user space'
+    # The function alone: samples in one loop count together.
+    return syms.name(regs['addr']).split('+')[0]
+
+
+def cpu_seconds(pid):
+    """The CPU time so far of process @pid and its children (QEMU runs
+    under timeout(1)), in seconds, or None when @pid is gone."""
+    try:
+        with open('/proc/%d/stat' % pid, encoding='utf-8') as f:
+            p = f.read().rsplit(')', 1)[1].split()
+        total = int(p[11]) + int(p[12])
+        with open('/proc/%d/task/%d/children' % (pid, pid), encoding='utf-8') as f:
+            kids = [int(c) for c in f.read().split()]
+    except (OSError, IndexError, ValueError):
+        return None
+    for c in kids:
+        total += (cpu_seconds(c) or 0) * os.sysconf('SC_CLK_TCK')
+    return total / os.sysconf('SC_CLK_TCK')
+
+
+def report(mon, syms, pid, samples, interval=1.0, window=3.0):
+    """The report's lines: QEMU's CPU use over @window seconds, then
+    @samples samples, @interval seconds apart. The use is measured first:
+    each sample stops the vCPUs for a moment."""
+    lines = []
+    t0, c0 = time.monotonic(), cpu_seconds(pid)
+    time.sleep(window)
+    t1, c1 = time.monotonic(), cpu_seconds(pid)
+    if c0 is not None and c1 is not None:
+        lines.append('vmstate: QEMU used %.0f%% of a CPU over %.1f s'
+                     % (100 * (c1 - c0) / (t1 - t0), t1 - t0))
+    seen, last = {}, {}
+    for i in range(samples):
+        if i:
+            time.sleep(interval)
+        regs = parse_registers(mon.hmp('info registers -a'))
+        for cpu, r in regs.items():
+            seen.setdefault(cpu, []).append(state(r, syms))
+            last[cpu] = r
+    for cpu in sorted(last):
+        counts = {}
+        for s in seen[cpu]:
+            counts[s] = counts.get(s, 0) + 1
+        lines.append('vmstate: CPU %d in %d samples: %s' % (cpu, len(seen[cpu]), ', '.join(
+            '%s (%d)' % (s, n) for s, n in sorted(counts.items(), key=lambda x: -x[1]))))
+        r = last[cpu]
+        if r['mask'] & (PSW_WAIT | PSW_PROBLEM):
+            continue
+        lines.append('vmstate: CPU %d back chain of the last sample:' % cpu)
+        lines.append('vmstate:   %s (PSW)' % syms.name(r['addr']))
+        lines.append('vmstate:   %s (r14)' % syms.name(r['r14']))
+        lines += ['vmstate:   %s%s' % (syms.name(a), ' (interrupted here)' if irq else '')
+                  for a, irq in backtrace(mon, cpu, r)]
+    return lines
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('socket')
+    ap.add_argument('--at', type=float, required=True)
+    ap.add_argument('--pid', type=int, required=True)
+    ap.add_argument('--console', required=True)
+    ap.add_argument('--map')
+    ap.add_argument('--samples', type=int, default=5)
+    args = ap.parse_args()
+    end = time.monotonic() + args.at
+    while time.monotonic() < end:
+        if cpu_seconds(args.pid) is None:
+            return
+        time.sleep(min(1.0, max(0.0, end - time.monotonic())))
+    stext, modules = console_layout(args.console)
+    base = map_stext(args.map) if args.map else None
+    offset = stext - base if stext is not None and base is not None else 0
+    syms = Symbols(args.map, offset, modules)
+    try:
+        mon = Monitor(args.socket)
+        lines = report(mon, syms, args.pid, args.samples)
+    except (OSError, ValueError) as e:
+        lines = ['vmstate: the QEMU monitor did not answer: %s' % e]
+    if stext is None:
+        lines.append('vmstate: the console has no "INIT: kernel _stext": '
+                     'kernel addresses are named as in System.map')
+    sys.stdout.write(''.join(l + '\n' for l in lines))
+
+
+if __name__ == '__main__':
+    main()
