@@ -207,11 +207,16 @@ static void __exit vfio_ap_shim_exit(void)
 {
 	struct kvm_shim_guest *g;
 
-	debugfs_remove(shim_root);
+	/*
+	 * The guests a run left, each with its directory's handle, as
+	 * guests/destroy does; then the rest of the tree. No file is open:
+	 * an open one holds the module.
+	 */
 	mutex_lock(&shim_guests_lock);
 	while ((g = kvm_shim_first()))
-		kvm_shim_destroy(g);
+		guest_destroy(g);
 	mutex_unlock(&shim_guests_lock);
+	debugfs_remove(shim_root);
 	ap_host_drv_unregister();
 	sim_ledger_unwatch();
 }
