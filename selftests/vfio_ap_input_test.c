@@ -151,9 +151,17 @@ FIXTURE_SETUP(bad_input)
 	ASSERT_EQ(0, mdev_write(UUID_A, "assign_control_domain", "6"));
 }
 
-/* Undo what an accepted write made: an mdev, a guest. */
+/*
+ * Undo what an accepted write made: an mdev, a guest, a change of the
+ * host's configuration ("+a 255"). The last is undone and scanned now:
+ * the real AP bus also scans on a timer (every 30 s), and a change left
+ * pending would land in whichever later test's window that scan hits,
+ * between its two snapshots.
+ */
 FIXTURE_TEARDOWN(bad_input)
 {
+	char undo[64];
+
 	if (!self->in || self->ret)
 		return;
 	/* The mdev is named by the UUID's first 36 characters. */
@@ -161,6 +169,11 @@ FIXTURE_TEARDOWN(bad_input)
 		mdev_write(tpath("%.36s", self->in), "remove", "1");
 	if (!strcmp(variant->file, "dbg/guests/create"))
 		file_write(tpath("%s/guests/destroy", CTL_DIR), self->in);
+	if (!strcmp(variant->file, "dbg/ap/config") && self->in[0] == '+') {
+		snprintf(undo, sizeof(undo), "-%s", self->in + 1);
+		host_cmd(undo);
+		host_cmd("scan");
+	}
 }
 
 /*
