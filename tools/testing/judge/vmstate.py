@@ -47,6 +47,14 @@ STACK_FRAME_OVERHEAD = 160
 REGS_PSW_ADDR = 2 * 8
 REGS_GPR15 = (3 + 15) * 8
 MAX_FRAMES = 24
+# struct lowcore (arch/s390/include/asm/lowcore.h, 6.1 and 6.12): the
+# last program check's ilc and code, its translation-exception address,
+# its breaking-event address and old PSW.
+LC_PGM_ILC = 0x8c
+LC_TRANS_EXC_CODE = 0xa8
+LC_PGM_LAST_BREAK = 0x110
+LC_PGM_OLD_PSW = 0x150
+LC_SAVE_AREA_SYNC = 0x200
 
 CPU_HEAD = re.compile(r'^CPU#(\d+)')
 PSW = re.compile(r'^PSW=mask ([0-9a-f]+) addr ([0-9a-f]+)')
@@ -132,13 +140,13 @@ def console_layout(path):
     return stext, modules
 
 
-def map_stext(path):
-    """_stext of System.map @path, or None."""
+def map_symbol(path, name):
+    """The address of symbol @name in System.map @path, or None."""
     try:
         with open(path, encoding='utf-8') as f:
             for line in f:
                 p = line.split()
-                if len(p) == 3 and p[2] == '_stext':
+                if len(p) == 3 and p[2] == name:
                     return int(p[0], 16)
     except (OSError, ValueError):
         pass
@@ -178,9 +186,10 @@ class Monitor:
             args['cpu-index'] = cpu
         return self.call('human-monitor-command', **args)
 
-    def read64(self, cpu, addr):
-        """The doubleword at kernel virtual @addr, through @cpu's DAT."""
-        out = self.hmp('x /1gx 0x%x' % addr, cpu)
+    def read64(self, cpu, addr, physical=False):
+        """The doubleword at kernel virtual @addr, through @cpu's DAT, or
+        with @physical at absolute @addr."""
+        out = self.hmp('%s /1gx 0x%x' % ('xp' if physical else 'x', addr), cpu)
         m = re.search(r':\s*0x([0-9a-f]+)', out)
         if not m:
             raise ValueError(out.strip())
@@ -216,6 +225,35 @@ def backtrace(mon, cpu, regs):
     return out
 
 
+def lowcore(mon, cpu, ptrs, syms=None):
+    """What @cpu's lowcore says of its last program check, or why it
+    cannot be read. A CPU that loops on a program check in its handler
+    shows only the handler; this says which exception, and where.
+
+    lowcore_ptr[] (@ptrs, its address in the running kernel) holds each
+    lowcore's address, read here as an absolute one (the identity map,
+    the same on 6.1; on 6.12 it need not be at virtual 0). The handler's
+    first store goes to the lowcore through virtual address 0x200: that
+    it translates is said too."""
+    name = syms.name if syms else '0x%x'.__mod__
+    try:
+        lc = mon.read64(cpu, ptrs + 8 * cpu)
+        ilc_code = mon.read64(cpu, (lc + LC_PGM_ILC) & ~7, physical=True)
+        text = ('program check code 0x%x, translation exception address 0x%x, '
+                'last break %s, old PSW %s' % (
+                    ilc_code & 0xffff,
+                    mon.read64(cpu, lc + LC_TRANS_EXC_CODE, physical=True),
+                    name(mon.read64(cpu, lc + LC_PGM_LAST_BREAK, physical=True)),
+                    name(mon.read64(cpu, lc + LC_PGM_OLD_PSW + 8, physical=True))))
+    except (OSError, ValueError) as e:
+        text = 'lowcore not readable: %s' % e
+    try:
+        mon.read64(cpu, LC_SAVE_AREA_SYNC)
+    except (OSError, ValueError) as e:
+        text += '; virtual 0x%x does not translate: %s' % (LC_SAVE_AREA_SYNC, e)
+    return text
+
+
 def state(regs, syms):
     if regs['mask'] & PSW_WAIT:
         return 'waiting (idle)'
@@ -241,10 +279,11 @@ def cpu_seconds(pid):
     return total / os.sysconf('SC_CLK_TCK')
 
 
-def report(mon, syms, pid, samples, interval=1.0, window=3.0):
+def report(mon, syms, pid, samples, interval=1.0, window=3.0, lowcore_ptr=None):
     """The report's lines: QEMU's CPU use over @window seconds, then
-    @samples samples, @interval seconds apart. The use is measured first:
-    each sample stops the vCPUs for a moment."""
+    @samples samples, @interval seconds apart, and with @lowcore_ptr (the
+    address of the kernel's lowcore_ptr[]) each CPU's last program check.
+    The use is measured first: each sample stops the vCPUs for a moment."""
     lines = []
     t0, c0 = time.monotonic(), cpu_seconds(pid)
     time.sleep(window)
@@ -267,6 +306,8 @@ def report(mon, syms, pid, samples, interval=1.0, window=3.0):
         lines.append('vmstate: CPU %d in %d samples: %s' % (cpu, len(seen[cpu]), ', '.join(
             '%s (%d)' % (s, n) for s, n in sorted(counts.items(), key=lambda x: -x[1]))))
         r = last[cpu]
+        if lowcore_ptr is not None:
+            lines.append('vmstate: CPU %d %s' % (cpu, lowcore(mon, cpu, lowcore_ptr, syms)))
         if r['mask'] & (PSW_WAIT | PSW_PROBLEM):
             continue
         lines.append('vmstate: CPU %d back chain of the last sample:' % cpu)
@@ -292,12 +333,14 @@ def main():
             return
         time.sleep(min(1.0, max(0.0, end - time.monotonic())))
     stext, modules = console_layout(args.console)
-    base = map_stext(args.map) if args.map else None
+    base = map_symbol(args.map, '_stext') if args.map else None
     offset = stext - base if stext is not None and base is not None else 0
     syms = Symbols(args.map, offset, modules)
+    ptrs = map_symbol(args.map, 'lowcore_ptr') if args.map else None
     try:
         mon = Monitor(args.socket)
-        lines = report(mon, syms, args.pid, args.samples)
+        lines = report(mon, syms, args.pid, args.samples,
+                       lowcore_ptr=None if ptrs is None else ptrs + offset)
     except (OSError, ValueError) as e:
         lines = ['vmstate: the QEMU monitor did not answer: %s' % e]
     if stext is None:

@@ -42,6 +42,8 @@ class FakeMonitor:
         if line == 'info registers -a':
             return self.regs
         addr = int(line.split()[-1], 16)
+        if line.startswith('xp '):
+            addr |= 1 << 63
         if addr not in self.mem:
             return 'Cannot access memory\r\n'
         return '%016x: 0x%016x\r\n' % (addr, self.mem[addr])
@@ -85,7 +87,8 @@ class VmstateTest(unittest.TestCase):
         stext, mods = vmstate.console_layout(path)
         self.assertEqual(0x3ffe0100000, stext)
         self.assertEqual([('vfio_ap_ref', 8192, 0x3ff80000000)], mods)
-        self.assertEqual(0x100000, vmstate.map_stext(self.map))
+        self.assertEqual(0x100000, vmstate.map_symbol(self.map, '_stext'))
+        self.assertIsNone(vmstate.map_symbol(self.map, 'absent'))
 
     def test_back_chain(self):
         # Frame at 0x10000 chains to 0x20000, whose saved r14 returns
@@ -115,6 +118,27 @@ class VmstateTest(unittest.TestCase):
         del mem[pt + 16]
         self.assertEqual([(0x3ffe0400010, False)],
                          vmstate.backtrace(FakeMonitor(mem), 0, regs))
+
+    def test_lowcore(self):
+        # lowcore_ptr[1] at 0x9008 names CPU 1's lowcore at 0x5000; the
+        # offsets are struct lowcore's: pgm_ilc 0x8c, pgm_code 0x8e,
+        # trans_exc_code 0xa8, pgm_last_break 0x110, pgm_old_psw 0x150.
+        # The lowcore is read at absolute addresses (bit 63 in this fake
+        # memory), virtual 0x200 through DAT.
+        phys = 1 << 63
+        mem = {0x9008: 0x5000, phys | 0x5088: 4 << 16 | 0x11, phys | 0x50a8: 0x1000,
+               phys | 0x5110: 0x3ffe0220c00, phys | 0x5158: 0x3ffe0220cc0, 0x200: 0}
+        self.assertEqual('program check code 0x11, translation exception '
+                         'address 0x1000, last break 0x3ffe0220c00, old PSW '
+                         '0x3ffe0220cc0', vmstate.lowcore(FakeMonitor(mem), 1, 0x9000))
+        self.assertEqual('program check code 0x11, translation exception '
+                         'address 0x1000, last break caller+0x0, old PSW '
+                         'spin_wait+0x0', vmstate.lowcore(FakeMonitor(mem), 1, 0x9000,
+                                                          self.syms))
+        del mem[0x200]
+        self.assertEqual('lowcore not readable: Cannot access memory; virtual '
+                         '0x200 does not translate: Cannot access memory',
+                         vmstate.lowcore(FakeMonitor(mem), 0, 0x9000))
 
     def test_report(self):
         mem = {0x10000 + 152: 0x20000, 0x20000 + 136: 0x3ffe0400010}
