@@ -64,7 +64,7 @@ MODULE = re.compile(r'^INIT: module (\S+) (\d+) (?:0x)?([0-9a-f]+)')
 
 
 def parse_registers(text):
-    """{cpu: {'mask': int, 'addr': int, 'r14': int, 'r15': int}} from
+    """{cpu: {'mask': int, 'addr': int, 'r0': int, ... 'r15': int}} from
     the text of HMP's "info registers -a" on s390x."""
     cpus, cur = {}, None
     for line in text.splitlines():
@@ -78,8 +78,7 @@ def parse_registers(text):
         if m:
             cur['mask'], cur['addr'] = int(m.group(1), 16), int(m.group(2), 16)
         for n, v in REG.findall(line):
-            if n in ('14', '15'):
-                cur['r' + n] = int(v, 16)
+            cur['r%d' % int(n)] = int(v, 16)
     return {c: r for c, r in cpus.items()
             if {'mask', 'addr', 'r14', 'r15'} <= r.keys()}
 
@@ -310,6 +309,11 @@ def report(mon, syms, pid, samples, interval=1.0, window=3.0, lowcore_ptr=None):
             lines.append('vmstate: CPU %d %s' % (cpu, lowcore(mon, cpu, lowcore_ptr, syms)))
         if r['mask'] & (PSW_WAIT | PSW_PROBLEM):
             continue
+        # A CPU that loops in an interruption handler has the registers
+        # the handler has not yet saved from the context that faulted
+        # first (pgm_check_handler: r0-r7, r12-r14).
+        lines.append('vmstate: CPU %d registers: %s' % (cpu, ' '.join(
+            'r%d=%x' % (n, r['r%d' % n]) for n in range(16) if 'r%d' % n in r)))
         lines.append('vmstate: CPU %d back chain of the last sample:' % cpu)
         lines.append('vmstate:   %s (PSW)' % syms.name(r['addr']))
         lines.append('vmstate:   %s (r14)' % syms.name(r['r14']))

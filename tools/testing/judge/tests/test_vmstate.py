@@ -66,6 +66,7 @@ class VmstateTest(unittest.TestCase):
         self.assertEqual(0x3ffe0220d00, regs[0]['addr'])
         self.assertEqual(0x3ffe0220c10, regs[0]['r14'])
         self.assertEqual(0x10000, regs[0]['r15'])
+        self.assertEqual(0x3ffe0864000, regs[0]['r12'])
         self.assertTrue(regs[1]['mask'] & vmstate.PSW_WAIT)
         self.assertFalse(regs[0]['mask'] & vmstate.PSW_WAIT)
 
@@ -150,6 +151,8 @@ class VmstateTest(unittest.TestCase):
         self.assertEqual([
             'vmstate: QEMU used 100% of a CPU over 2.0 s',
             'vmstate: CPU 0 in 3 samples: spin_wait (3)',
+            'vmstate: CPU 0 registers: r0=1 r1=1c000000781d10 r2=1 r3=8 r12=3ffe0864000 '
+            'r13=0 r14=3ffe0220c10 r15=10000',
             'vmstate: CPU 0 back chain of the last sample:',
             'vmstate:   spin_wait+0x40 (PSW)',
             'vmstate:   caller+0x10 (r14)',
