@@ -90,9 +90,10 @@ step "checkpatch" "$PROJ/tools/testing/checkpatch.sh"
 # below need first thing, at normal priority until the lanes begin
 # (cold, they take the CPU time the UML KUnit step leaves); then the
 # differentials' plain kernels and the gate's UML kernel at the lowest,
-# in the CPU time the lanes' VMs leave idle. A step that needs one of them waits for it
-# (build-kernel.sh locks its build directory), and builds it itself,
-# with its errors, if the background build failed. Its log:
+# in the CPU time the lanes' VMs leave idle. A step that needs one of
+# them waits for it (build-kernel.sh locks its build directory), and
+# builds it itself, with its errors, if the background build failed.
+# Its log:
 # $CACHE/prebuild.log. Job control for this one job: it gets a process
 # group of its own, so that the exit trap stops all of it (make and its
 # compilers) when make test ends or is stopped.
@@ -205,8 +206,8 @@ version_steps() {
 # version has its own prepared tree, kernels and selftests;
 # build-kernel.sh locks a kernel's directory against the background
 # builds, and the build scripts lock their output directories). 6.1's
-# lane, the shorter, also runs the check of
-# the real sources and the gate's samples, whose 6.12 kernels and
+# lane, the shorter, also runs the check of the real sources and the
+# gate's samples, whose 6.12 kernels and
 # selftests the 6.12 lane builds or locks as it needs them. 6.12's lane
 # shows its output as it comes; 6.1's output is shown when both lanes
 # are done, with a line for each of its steps as it starts and ends.
