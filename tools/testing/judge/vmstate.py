@@ -5,11 +5,11 @@ A run the host watchdog ends has no kernel report: the guest's own
 detectors (hung task, RCU stall, the stall watcher) did not fire, or
 could not print. What it was doing is then only in QEMU: this asks QEMU's
 QMP monitor for each vCPU's registers a few times, a second apart, and
-writes per vCPU its state in each sample (user space, waiting: the guest
-idles, or the kernel function it ran), then the kernel backtrace of the
-last sample (s390's back chain), and how much CPU QEMU used meanwhile
-(about 100% per vCPU when the guest spins; near 0 when it idles, or when
-QEMU itself is stuck). boot.sh appends it to the console log, each line
+writes how much CPU QEMU used (about 100% per vCPU when the guest spins;
+near 0 when it idles, or when QEMU itself is stuck), then per vCPU its
+state in each sample (user space, waiting: the guest idles, or the
+kernel function it ran), its lowcore's last program check, and for the
+last sample its registers and kernel backtrace (s390's back chain). boot.sh appends it to the console log, each line
 prefixed "HOST: ", after its watchdog line.
 
 Addresses are named with the kernel's System.map, moved by the running
