@@ -26,6 +26,7 @@ said in one line.
 
 import argparse
 import bisect
+import collections
 import json
 import os
 import re
@@ -44,6 +45,7 @@ SF_BACKCHAIN = (9 + 10) * 8
 # A zero back chain: an interrupt's struct pt_regs follows the frame
 # (STACK_FRAME_OVERHEAD, 160 bytes): args[1], psw (mask, addr), gprs[16].
 STACK_FRAME_OVERHEAD = 160
+REGS_PSW_MASK = 1 * 8
 REGS_PSW_ADDR = 2 * 8
 REGS_GPR15 = (3 + 15) * 8
 MAX_FRAMES = 24
@@ -83,25 +85,33 @@ def parse_registers(text):
             if {'mask', 'addr', 'r14', 'r15'} <= r.keys()}
 
 
-class Symbols:
-    """Names kernel and module addresses: System.map's text symbols moved
-    by @offset, and @modules, (name, size, address) each."""
+def read_map(path):
+    """System.map @path as {name: address}, and its text symbols sorted
+    as (address, name); empty when it cannot be read."""
+    every, text = {}, []
+    try:
+        with open(path, encoding='utf-8') as f:
+            for line in f:
+                p = line.split()
+                if len(p) != 3:
+                    continue
+                addr = int(p[0], 16)
+                every.setdefault(p[2], addr)
+                if p[1] in 'tTwW':
+                    text.append((addr, p[2]))
+    except (OSError, ValueError):
+        return {}, []
+    return every, sorted(text)
 
-    def __init__(self, system_map=None, offset=0, modules=()):
-        self.addrs, self.names = [], []
-        syms = []
-        if system_map:
-            try:
-                with open(system_map, encoding='utf-8') as f:
-                    for line in f:
-                        p = line.split()
-                        if len(p) == 3 and p[1] in 'tTwW':
-                            syms.append((int(p[0], 16) + offset, p[2]))
-            except (OSError, ValueError):
-                syms = []
-        syms.sort()
-        self.addrs = [a for a, _ in syms]
-        self.names = [n for _, n in syms]
+
+class Symbols:
+    """Names kernel and module addresses: the text symbols of
+    read_map() moved by @offset, and @modules, (name, size, address)
+    each."""
+
+    def __init__(self, text=(), offset=0, modules=()):
+        self.addrs = [a + offset for a, _ in text]
+        self.names = [n for _, n in text]
         self.modules = list(modules)
 
     def name(self, addr):
@@ -137,19 +147,6 @@ def console_layout(path):
     except OSError:
         pass
     return stext, modules
-
-
-def map_symbol(path, name):
-    """The address of symbol @name in System.map @path, or None."""
-    try:
-        with open(path, encoding='utf-8') as f:
-            for line in f:
-                p = line.split()
-                if len(p) == 3 and p[2] == name:
-                    return int(p[0], 16)
-    except (OSError, ValueError):
-        pass
-    return None
 
 
 class Monitor:
@@ -212,7 +209,7 @@ def backtrace(mon, cpu, regs):
                 continue
             pt = sp + STACK_FRAME_OVERHEAD
             # The interrupted context was user space: the end.
-            if mon.read64(cpu, pt + REGS_PSW_ADDR - 8) & PSW_PROBLEM:
+            if mon.read64(cpu, pt + REGS_PSW_MASK) & PSW_PROBLEM:
                 break
             ip = mon.read64(cpu, pt + REGS_PSW_ADDR)
             sp = mon.read64(cpu, pt + REGS_GPR15)
@@ -262,9 +259,9 @@ def state(regs, syms):
     return syms.name(regs['addr']).split('+')[0]
 
 
-def cpu_seconds(pid):
-    """The CPU time so far of process @pid and its children (QEMU runs
-    under timeout(1)), in seconds, or None when @pid is gone."""
+def cpu_ticks(pid):
+    """The CPU time so far of process @pid and its children, in clock
+    ticks; None when @pid is gone."""
     try:
         with open('/proc/%d/stat' % pid, encoding='utf-8') as f:
             p = f.read().rsplit(')', 1)[1].split()
@@ -273,9 +270,14 @@ def cpu_seconds(pid):
             kids = [int(c) for c in f.read().split()]
     except (OSError, IndexError, ValueError):
         return None
-    for c in kids:
-        total += (cpu_seconds(c) or 0) * os.sysconf('SC_CLK_TCK')
-    return total / os.sysconf('SC_CLK_TCK')
+    return total + sum(cpu_ticks(c) or 0 for c in kids)
+
+
+def cpu_seconds(pid):
+    """The CPU time so far of process @pid and its children (QEMU runs
+    under timeout(1)), in seconds, or None when @pid is gone."""
+    ticks = cpu_ticks(pid)
+    return None if ticks is None else ticks / os.sysconf('SC_CLK_TCK')
 
 
 def report(mon, syms, pid, samples, interval=1.0, window=3.0, lowcore_ptr=None):
@@ -299,11 +301,8 @@ def report(mon, syms, pid, samples, interval=1.0, window=3.0, lowcore_ptr=None):
             seen.setdefault(cpu, []).append(state(r, syms))
             last[cpu] = r
     for cpu in sorted(last):
-        counts = {}
-        for s in seen[cpu]:
-            counts[s] = counts.get(s, 0) + 1
         lines.append('vmstate: CPU %d in %d samples: %s' % (cpu, len(seen[cpu]), ', '.join(
-            '%s (%d)' % (s, n) for s, n in sorted(counts.items(), key=lambda x: -x[1]))))
+            '%s (%d)' % c for c in collections.Counter(seen[cpu]).most_common())))
         r = last[cpu]
         if lowcore_ptr is not None:
             lines.append('vmstate: CPU %d %s' % (cpu, lowcore(mon, cpu, lowcore_ptr, syms)))
@@ -337,10 +336,11 @@ def main():
             return
         time.sleep(min(1.0, max(0.0, end - time.monotonic())))
     stext, modules = console_layout(args.console)
-    base = map_symbol(args.map, '_stext') if args.map else None
+    every, text = read_map(args.map) if args.map else ({}, [])
+    base = every.get('_stext')
     offset = stext - base if stext is not None and base is not None else 0
-    syms = Symbols(args.map, offset, modules)
-    ptrs = map_symbol(args.map, 'lowcore_ptr') if args.map else None
+    syms = Symbols(text, offset, modules)
+    ptrs = every.get('lowcore_ptr')
     try:
         mon = Monitor(args.socket)
         lines = report(mon, syms, args.pid, args.samples,

@@ -57,7 +57,7 @@ class VmstateTest(unittest.TestCase):
         with os.fdopen(fd, 'w') as f:
             f.write(MAP)
         self.addCleanup(os.unlink, self.map)
-        self.syms = vmstate.Symbols(self.map, 0x3ffe0000000,
+        self.syms = vmstate.Symbols(vmstate.read_map(self.map)[1], 0x3ffe0000000,
                                     [('vfio_ap_ref', 0x1000, 0x3ff80000000)])
 
     def test_registers(self):
@@ -88,8 +88,12 @@ class VmstateTest(unittest.TestCase):
         stext, mods = vmstate.console_layout(path)
         self.assertEqual(0x3ffe0100000, stext)
         self.assertEqual([('vfio_ap_ref', 8192, 0x3ff80000000)], mods)
-        self.assertEqual(0x100000, vmstate.map_symbol(self.map, '_stext'))
-        self.assertIsNone(vmstate.map_symbol(self.map, 'absent'))
+        every, text = vmstate.read_map(self.map)
+        self.assertEqual(0x100000, every['_stext'])
+        self.assertEqual(0x300000, every['some_data'])
+        self.assertNotIn('absent', every)
+        self.assertNotIn('some_data', [n for _, n in text])
+        self.assertEqual(({}, []), vmstate.read_map(self.map + '.absent'))
 
     def test_back_chain(self):
         # Frame at 0x10000 chains to 0x20000, whose saved r14 returns
