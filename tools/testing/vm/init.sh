@@ -117,7 +117,9 @@ done </lib/modules/modules.list
 # Where the kernel and the modules are, for the host's report of a VM its
 # watchdog kills (judge/vmstate.py names the vCPUs' addresses with them).
 # Listed again before each test program: a test may load a module again.
-echo "INIT: kernel _stext $(sed -n 's/ [Tt] _stext$//p' /proc/kallsyms)"
+# kallsyms is in address order: stop at _stext, near its start, rather
+# than read all of it at every boot.
+echo "INIT: kernel _stext $(sed -n '/ [Tt] _stext$/{s/ .*//p;q}' /proc/kallsyms)"
 list_modules() {
 	echo "INIT: modules"
 	while read -r name size _ _ _ addr _; do
