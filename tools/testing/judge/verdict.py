@@ -52,6 +52,10 @@ from . import scan_console
 
 TAP_FAIL = re.compile(r'^(?:# )*not ok \d+ (?:selftests: \S+ )?(\S+)')
 STRESS_RUN = re.compile(r'^# #\s+RUN\s+stress\.')
+# QEMU's own death on its stderr, which is the console: a failed glib or
+# C assertion, or cpu_abort(). An emulator bug, not the guest's.
+QEMU_DIED = re.compile(r'^(?:Bail out! ERROR:(.*)|qemu: fatal: (.*)|'
+                       r'qemu-system-\w+: (.*Assertion .* failed\.))')
 # The title of the detection a run ended by boot.sh's wall-clock watchdog
 # has: no report, the VM ran out of time (make replay counts it as none).
 HOST_WATCHDOG = 'host watchdog'
@@ -274,10 +278,13 @@ def folded(items):
 
 def infra_of(b):
     """A boot's infrastructure failures: no /init, a test's start marker
-    under a wrong name, a module not loaded."""
+    under a wrong name, a module not loaded, QEMU's own death."""
     out = [] if b.has('INIT: boot ok') else ['the VM did not boot to /init']
     out += ['a test marks its start as %s, a name without a TAP result' % n
             for n in b.unmatched]
+    died = next((m for m in map(QEMU_DIED.match, b.lines) if m), None)
+    if died:
+        out.append('QEMU died: ' + next(g for g in died.groups() if g))
     return out + [m[5:] for m in b.markers
                   if m.startswith('INIT: insmod') and m.endswith('failed')]
 
