@@ -280,6 +280,19 @@ def cpu_seconds(pid):
     return None if ticks is None else ticks / os.sysconf('SC_CLK_TCK')
 
 
+def stopped_registers(mon):
+    """HMP's "info registers -a", read with the vCPUs stopped. QEMU 7.2
+    computes the PSW's condition code from TCG's lazy flags for it; read
+    from a vCPU that runs, they can be half updated, and QEMU then dies
+    on its own assertion (cc_calc_addu: carry_out <= 1), seen here with a
+    read every 5 s."""
+    mon.call('stop')
+    try:
+        return mon.hmp('info registers -a')
+    finally:
+        mon.call('cont')
+
+
 def report(mon, syms, pid, samples, interval=1.0, window=3.0, lowcore_ptr=None):
     """The report's lines: QEMU's CPU use over @window seconds, then
     @samples samples, @interval seconds apart, and with @lowcore_ptr (the
@@ -296,7 +309,7 @@ def report(mon, syms, pid, samples, interval=1.0, window=3.0, lowcore_ptr=None):
     for i in range(samples):
         if i:
             time.sleep(interval)
-        regs = parse_registers(mon.hmp('info registers -a'))
+        regs = parse_registers(stopped_registers(mon))
         for cpu, r in regs.items():
             seen.setdefault(cpu, []).append(state(r, syms))
             last[cpu] = r

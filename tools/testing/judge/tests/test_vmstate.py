@@ -37,9 +37,16 @@ class FakeMonitor:
     def __init__(self, mem, regs=REGS):
         self.mem = mem
         self.regs = regs
+        self.running = True
+        self.calls = []
+
+    def call(self, cmd, **args):
+        self.calls.append(cmd)
+        self.running = cmd == 'cont'
 
     def hmp(self, line, cpu=None):
         if line == 'info registers -a':
+            assert not self.running, 'registers read from running vCPUs'
             return self.regs
         addr = int(line.split()[-1], 16)
         if line.startswith('xp '):
@@ -151,7 +158,10 @@ class VmstateTest(unittest.TestCase):
         with mock.patch.object(vmstate, 'cpu_seconds', lambda pid: next(cpu)), \
                 mock.patch.object(vmstate.time, 'sleep'), \
                 mock.patch.object(vmstate.time, 'monotonic', iter([0.0, 2.0]).__next__):
-            lines = vmstate.report(FakeMonitor(mem), self.syms, 1, 3)
+            mon = FakeMonitor(mem)
+            lines = vmstate.report(mon, self.syms, 1, 3)
+        # Each sample stops the vCPUs and lets them go again.
+        self.assertEqual(['stop', 'cont'] * 3, mon.calls)
         self.assertEqual([
             'vmstate: QEMU used 100% of a CPU over 2.0 s',
             'vmstate: CPU 0 in 3 samples: spin_wait (3)',
