@@ -36,6 +36,8 @@ cmd=(qemu-system-s390x -machine s390-ccw-virtio -cpu qemu -smp "${VM_SMP:-2}"
 qmpdir=$(mktemp -d)
 cmd+=(-qmp "unix:$qmpdir/qmp.sock,server=on,wait=off")
 printf '%q ' "${cmd[@]}" >"$(dirname "$log")/qemu-cmdline.txt"
+# Which QEMU: TCG's behaviour is part of every result.
+qemu-system-s390x --version | sed -n 1p >"$(dirname "$log")/qemu-version.txt"
 echo "$append" >"$(dirname "$log")/kernel-cmdline.txt"
 # The watcher timestamps the console (console.times), measures boot to
 # first test (boot-to-first-test.txt, for make bench) and, with
