@@ -6,7 +6,8 @@ inconsistent lock state, held lock freed, bad unlock balance, suspicious
 RCU usage, and the other "WARNING: ..." reports lockdep prints), KASAN,
 kmemleak, the allocation ledger's leaks at unload (driver/sim/sim_ledger.c),
 hung tasks, tasks that cannot die (stall-watch.sh), WARNING, BUG/Oops, soft lockups, RCU stalls,
-sysfs duplicate names (a dump_stack() without "WARNING") and panics.
+sysfs duplicate names (a dump_stack() without "WARNING"), s390's kernel
+stack overflows (CHECK_STACK) and panics.
 Titles follow syzkaller's style ("possible deadlock in <func>"),
 and reports with the same title are folded into one with a count.
 
@@ -110,6 +111,10 @@ def stalled_cpu_frame(lines, i):
     return first_frame(lines, i + 1, 40, WALK)
 
 
+# s390's register dump: "Krnl PSW : <mask> <addr> (<function>+0x../0x..)".
+KRNL_PSW = re.compile(r'Krnl PSW : \S+ \S+ \(([A-Za-z_][\w.]*)\+0x')
+
+
 def title_of(lines, i):
     """The report title starting at line @i, or None."""
     line = lines[i]
@@ -211,6 +216,12 @@ def title_of(lines, i):
     if re.search(r'\bOops: ', line) or re.search(r'Unable to handle kernel', line):
         fn = first_frame(lines, i + 1)
         return 'Oops in %s' % fn if fn else 'Oops'
+    # kernel_stack_overflow() (arch/s390/kernel/traps.c): CHECK_STACK
+    # found r15 outside the stack, an overflow or a stack pointer gone
+    # bad; the PSW of the registers that follow says where the CPU was.
+    if line.strip() == 'Kernel stack overflow.':
+        fn = next((m.group(1) for m in map(KRNL_PSW.search, lines[i + 1:i + 6]) if m), None)
+        return 'kernel stack overflow in %s' % fn if fn else 'kernel stack overflow'
     m = re.search(r'Kernel panic - not syncing: (.*)$', line)
     if m:
         return 'kernel panic: %s' % re.sub(r'\d+', 'N', m.group(1).strip())
