@@ -190,6 +190,17 @@ static int torture_thread_fn(void *arg)
 		r = torture_rows[t->rows[i]];
 		start = ktime_get();
 		ret = torture_op(r, &t->files[i]);
+		/*
+		 * kthread_stop() sets TIF_NOTIFY_SIGNAL: an operation that
+		 * waits interruptibly (a mutex_lock_interruptible() of a
+		 * sysfs store) then fails with a restart code that a write
+		 * from user space never returns, as the syscall would be
+		 * restarted. That failure is the stop's, not the row's.
+		 */
+		if (kthread_should_stop() &&
+		    (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR ||
+		     ret == -ERESTARTNOHAND || ret == -EINTR))
+			break;
 		torture_note_max(&a->max_us,
 				 ktime_us_delta(ktime_get(), start));
 		atomic_long_inc(&a->ops);
