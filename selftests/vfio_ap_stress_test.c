@@ -548,8 +548,9 @@ static int krows_fill(struct stress *st, unsigned int actors)
 }
 
 /*
- * After the run: what the kernel threads did. Every errno a row failed
- * with must be one its actor tolerates; each owned assign bit's last
+ * After the run: what the kernel threads did. Each actor finished an
+ * operation at least; every errno a row failed with must be one its
+ * actor tolerates; each owned assign bit's last
  * successful row goes into st->last for the lost-update check; the
  * actors' counts go where the user-space actors' do.
  */
@@ -591,6 +592,14 @@ static int krows_check(struct stress *st)
 			st->ok[a] = res.actor[i].ok;
 			st->max_us[a] = res.actor[i].max_us;
 		}
+		/*
+		 * Threads that never finish an operation in the whole run
+		 * (seen: every kernel actor at 0 while the user-space ones
+		 * made hundreds) test nothing, and would pass.
+		 */
+		if (!res.actor[i].ops)
+			return fail(st, "%s (in kernel threads): no operation in %d s",
+				    res.actor[i].name, st->seconds);
 	}
 	return 0;
 }
