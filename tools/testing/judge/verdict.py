@@ -284,7 +284,7 @@ def infra_of(b):
             for n in b.unmatched]
     died = next((m for m in map(QEMU_DIED.match, b.lines) if m), None)
     if died:
-        out.append('QEMU died: ' + next(g for g in died.groups() if g))
+        out.append('QEMU died: ' + died.group(died.lastindex))
     return out + [m[5:] for m in b.markers
                   if m.startswith('INIT: insmod') and m.endswith('failed')]
 
